@@ -1,0 +1,178 @@
+"""The app page: `config()`, app metadata, the list of apps a server serves, and the HTML page.
+
+The page is `pywebio_lite/static/index.html` with ``$placeholders`` filled in. It loads only
+files shipped in the package (under `base_url`), so it works with no network access.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import inspect
+import json
+import os
+import string
+from pathlib import Path
+from typing import Callable
+
+from ..utils import unwrap_partial
+
+__all__ = ["config", "seo", "render_page", "make_applications", "parse_app_metadata", "STATIC_PATH",
+           "THEMES", "MAX_PAYLOAD_SIZE"]
+
+STATIC_PATH = str(Path(__file__).resolve().parent.parent / "static")
+THEMES = ("default", "dark", "light", "sketchy", "minty", "yeti")
+#: The largest message/upload a server accepts by default (start_server's max_payload_size).
+MAX_PAYLOAD_SIZE = 200 * 1024 * 1024
+
+_CONFIG_ATTR = "_pywebio_config"
+_global_config: dict = {}
+
+
+def _as_list(value, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+        return list(value)
+    raise TypeError(f"{name} must be a str or a list of str")
+
+
+class config:
+    """Page settings: ``config(title=...)`` sets them for every app; ``@config(title=...)`` for one app.
+
+    Args: title, description, theme ('default' or 'dark'; sketchy/minty/yeti fall back to the
+    default look), js_code, js_file (URL or list), css_style, css_file (URL or list), manifest.
+    The environment variable PYWEBIO_THEME overrides the theme.
+    """
+
+    def __init__(self, *, title: str | None = None, description: str | None = None, theme: str | None = None,
+                 js_code: str | None = None, js_file=(), css_style: str | None = None, css_file=(),
+                 manifest=True):
+        if theme is not None and theme not in THEMES:
+            raise ValueError(f"theme must be one of {', '.join(THEMES)}; got {theme!r}")
+        settings = {"title": title, "description": description, "theme": theme, "js_code": js_code,
+                    "js_file": _as_list(js_file, "js_file"), "css_style": css_style,
+                    "css_file": _as_list(css_file, "css_file"), "manifest": manifest}
+        self._settings = {k: v for k, v in settings.items() if v not in (None, [])}
+        self._used = False
+
+    def __call__(self, func: Callable) -> Callable:
+        """As a decorator: settings for this app only. The app keeps its kind (async stays async)."""
+        self._used = True
+        target = unwrap_partial(func)
+        merged = dict(getattr(target, _CONFIG_ATTR, {}), **self._settings)
+        try:
+            setattr(target, _CONFIG_ATTR, merged)
+        except AttributeError:
+            raise TypeError("@config can only decorate functions") from None
+        return func
+
+    def __del__(self):
+        # Called as a statement (not as a decorator): the settings become the global ones.
+        if not self._used:
+            _global_config.update(self._settings)
+
+
+def seo(title: str, description: str | None = None, app: Callable | None = None):
+    """Deprecated (PyWebIO 1.4): use config(title=, description=)."""
+    cfg = config(title=title, description=description)
+    if app is not None:
+        return cfg(app)
+    return cfg
+
+
+def parse_app_metadata(func: Callable) -> dict:
+    """Title, description and page settings of an app: @config, then its docstring, then config()."""
+    meta = dict(_global_config)
+    doc = inspect.getdoc(unwrap_partial(func)) or ""
+    if doc:
+        title, _, description = doc.partition("\n\n")
+        meta.setdefault("title", " ".join(title.split()))
+        if description.strip():
+            meta["description"] = description.strip()
+    meta.update(getattr(unwrap_partial(func), _CONFIG_ATTR, {}))
+    env_theme = os.environ.get("PYWEBIO_THEME")
+    if env_theme:
+        meta["theme"] = env_theme
+    return meta
+
+
+def _app_name(func: Callable) -> str:
+    return getattr(unwrap_partial(func), "__name__", None) or "app"
+
+
+def make_applications(applications) -> dict[str, Callable]:
+    """Normalise start_server's `applications` to {name: app}, adding an index page if needed."""
+    if isinstance(applications, dict):
+        apps = {str(k): v for k, v in applications.items()}
+    elif isinstance(applications, (list, tuple)):
+        apps = {}
+        for app in applications:
+            name = _app_name(app)
+            if name in apps:
+                raise ValueError(f"two applications are named {name!r}; use a dict to name them")
+            apps[name] = app
+    elif callable(applications):
+        apps = {"index": applications}
+    else:
+        raise TypeError("applications must be a function, a list of functions or a dict of them")
+    for name, app in apps.items():
+        if not callable(app):
+            raise TypeError(f"application {name!r} is not callable")
+    if "index" not in apps:
+        apps["index"] = _make_index_app(dict(apps))
+    return apps
+
+
+def _make_index_app(apps: dict[str, Callable]) -> Callable:
+    def index():
+        """Applications"""
+        from ..output import put_link, put_markdown
+        put_markdown("# Applications")
+        for name, app in apps.items():
+            meta = parse_app_metadata(app)
+            put_link(meta.get("title") or name, app=name)
+            if meta.get("description"):
+                put_markdown(meta["description"])
+    return index
+
+
+_template_cache: dict[str, string.Template] = {}
+
+
+def _template() -> string.Template:
+    path = os.path.join(STATIC_PATH, "index.html")
+    tpl = _template_cache.get(path)
+    if tpl is None:
+        with open(path, encoding="utf-8") as f:
+            tpl = _template_cache[path] = string.Template(f.read())
+    return tpl
+
+
+def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bool = False,
+                version: str = "") -> str:
+    """The HTML page of `app`. `base_url` is where the package's static files are served (ends in /)."""
+    meta = parse_app_metadata(app)
+    theme = meta.get("theme") or "default"
+    esc = functools.partial(html.escape, quote=True)
+    css_links = "".join(f'<link rel="stylesheet" href="{esc(u)}">' for u in meta.get("css_file", []))
+    js_tags = "".join(f'<script src="{esc(u)}"></script>' for u in meta.get("js_file", []))
+    js_code = meta.get("js_code")
+    if js_code:
+        js_tags += "<script>" + js_code.replace("</", "<\\/") + "</script>"
+    css_style = meta.get("css_style")
+    style_tag = "<style>" + css_style.replace("</", "<\\/") + "</style>" if css_style else ""
+    client_config = {"protocol": protocol, "debug": bool(debug), "version": version}
+    return _template().safe_substitute(
+        title=esc(meta.get("title") or "PyWebIO Application"),
+        description=esc(meta.get("description") or ""),
+        base=esc(base_url),
+        theme=theme if theme in ("dark", "light") else "auto",  # auto follows prefers-color-scheme
+        css_links=css_links,
+        style_tag=style_tag,
+        js_tags=js_tags,
+        config=esc(json.dumps(client_config)),
+        version=esc(version),
+    )

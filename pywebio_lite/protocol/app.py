@@ -1,0 +1,232 @@
+"""The pywebio_lite app protocol: how a session and its browser page talk (see docs/protocol.md).
+
+Pure code: JSON text in, checked events out; commands in, numbered frames out.
+
+Server → browser, one text frame per batch::
+
+    {"seq": 7, "commands": [{"command": "output", "task_id": "main-1", "spec": {...}}, ...]}
+
+Commands produced in the same instant leave together in one frame. Every frame carries a sequence
+number (1, 2, 3...) so that a browser that reconnects can say which frame it saw last and the
+server can replay the rest from its history (`Outbox.frames_after`).
+
+Browser → server, one text frame per batch of events::
+
+    {"seq": 3, "ack": 7, "events": [{"event": "callback", "task_id": "cb-...", "data": 1}]}
+
+``ack`` is the last server frame the page has applied (the server may forget older history);
+``seq`` numbers the browser's frames so a replayed frame is applied only once (`Inbox`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from typing import Any
+
+__all__ = [
+    "EVENT_NAMES", "ClientEvent", "FrameError", "encode_command", "Outbox", "Inbox",
+    "parse_client_frame",
+]
+
+#: The events a browser may send. Anything else is dropped by `parse_client_frame`.
+EVENT_NAMES = frozenset({"from_submit", "from_cancel", "input_event", "callback", "js_yield"})
+
+#: Longest task or callback id accepted from a browser.
+MAX_TASK_ID = 128
+
+_encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, check_circular=False)
+_encode = _encoder.encode
+
+
+def encode_command(command: str, spec: Any = None, task_id: str | None = None) -> str:
+    """One command as JSON text, ready to be put in a frame. Raises TypeError for data JSON cannot hold."""
+    if task_id is None:
+        return '{"command":' + _encode(command) + ',"spec":' + _encode(spec) + "}"
+    return ('{"command":' + _encode(command) + ',"task_id":' + _encode(task_id)
+            + ',"spec":' + _encode(spec) + "}")
+
+
+def encode_command_with_spec_json(command: str, spec_json: str, task_id: str | None = None) -> str:
+    """Like `encode_command`, for a spec that is already JSON text (outputs encode theirs early)."""
+    if task_id is None:
+        return '{"command":' + _encode(command) + ',"spec":' + spec_json + "}"
+    return '{"command":' + _encode(command) + ',"task_id":' + _encode(task_id) + ',"spec":' + spec_json + "}"
+
+
+class Outbox:
+    """Encoded commands waiting to leave, cut into numbered frames, with a bounded replay history.
+
+    Not thread-safe: the session that owns it holds a lock around every call.
+
+    Args:
+        max_frame_commands: most commands in one frame, so a browser can render a long burst
+            progressively instead of parsing one huge frame.
+        max_frame_chars: a frame is closed once it holds this many characters of commands.
+        history_chars: how much sent text is kept for replay after a reconnect (0 = none).
+    """
+
+    __slots__ = ("_pending", "_pending_chars", "_seq", "_history", "_history_chars",
+                 "max_frame_commands", "max_frame_chars", "history_chars", "acked")
+
+    def __init__(self, *, max_frame_commands: int = 2000, max_frame_chars: int = 1 << 20,
+                 history_chars: int = 0):
+        self._pending: deque[str] = deque()
+        self._pending_chars = 0
+        self._seq = 0
+        self._history: deque[tuple[int, str]] = deque()
+        self._history_chars = 0
+        self.max_frame_commands = max_frame_commands
+        self.max_frame_chars = max_frame_chars
+        self.history_chars = history_chars
+        self.acked = 0
+
+    def add(self, encoded: str) -> bool:
+        """Queue one encoded command. Returns True if the outbox was empty before (time to flush)."""
+        was_empty = not self._pending
+        self._pending.append(encoded)
+        self._pending_chars += len(encoded)
+        return was_empty
+
+    def __len__(self) -> int:
+        """Commands waiting to leave."""
+        return len(self._pending)
+
+    @property
+    def pending_chars(self) -> int:
+        return self._pending_chars
+
+    @property
+    def last_seq(self) -> int:
+        """Sequence number of the last frame taken."""
+        return self._seq
+
+    def take_frame(self) -> str | None:
+        """The next frame of waiting commands, or None if nothing waits."""
+        pending = self._pending
+        if not pending:
+            return None
+        if len(pending) <= self.max_frame_commands and self._pending_chars <= self.max_frame_chars:
+            batch = list(pending)
+            pending.clear()
+            self._pending_chars = 0
+        else:
+            batch, chars = [], 0
+            while pending and len(batch) < self.max_frame_commands:
+                size = len(pending[0])
+                if batch and chars + size > self.max_frame_chars:
+                    break
+                batch.append(pending.popleft())
+                chars += size
+            self._pending_chars -= chars
+        self._seq += 1
+        frame = '{"seq":' + str(self._seq) + ',"commands":[' + ",".join(batch) + "]}"
+        if self.history_chars:
+            self._remember(self._seq, frame)
+        return frame
+
+    def _remember(self, seq: int, frame: str) -> None:
+        self._history.append((seq, frame))
+        self._history_chars += len(frame)
+        while self._history_chars > self.history_chars and len(self._history) > 1:
+            _, old = self._history.popleft()
+            self._history_chars -= len(old)
+
+    def ack(self, seq: int) -> None:
+        """The browser applied every frame up to `seq`: drop them from the history."""
+        if seq <= self.acked:
+            return
+        self.acked = min(seq, self._seq)
+        history = self._history
+        while history and history[0][0] <= self.acked:
+            _, old = history.popleft()
+            self._history_chars -= len(old)
+
+    def frames_after(self, seq: int) -> list[str] | None:
+        """Frames the browser has not seen, for a replay; None if part of them was forgotten."""
+        if seq >= self._seq:
+            return []
+        if not self._history or self._history[0][0] > seq + 1:
+            return None
+        return [frame for s, frame in self._history if s > seq]
+
+
+class Inbox:
+    """Sequence bookkeeping for browser frames: each frame is applied at most once."""
+
+    __slots__ = ("last_seq",)
+
+    def __init__(self) -> None:
+        self.last_seq = 0
+
+    def accept(self, seq: int | None) -> bool:
+        """True if a frame numbered `seq` is new (None: an unnumbered frame, always new)."""
+        if seq is None:
+            return True
+        if seq <= self.last_seq:
+            return False
+        self.last_seq = seq
+        return True
+
+
+class FrameError(ValueError):
+    """A browser frame that is not valid app protocol. The message says why (for the log line)."""
+
+
+class ClientEvent:
+    """One event from the browser: `event` name, the `task_id` it is for, and its `data`."""
+
+    __slots__ = ("event", "task_id", "data")
+
+    def __init__(self, event: str, task_id: str, data: Any = None):
+        self.event = event
+        self.task_id = task_id
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"ClientEvent({self.event!r}, {self.task_id!r}, {self.data!r})"
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, ClientEvent) and self.event == other.event
+                and self.task_id == other.task_id and self.data == other.data)
+
+    def as_dict(self) -> dict:
+        """The PyWebIO-shaped event dict handed to input code: {'event', 'task_id', 'data'}."""
+        return {"event": self.event, "task_id": self.task_id, "data": self.data}
+
+
+def _check_event(item: Any, index: int) -> ClientEvent:
+    if not isinstance(item, dict):
+        raise FrameError(f"event #{index} is not an object")
+    name = item.get("event")
+    if name not in EVENT_NAMES:
+        raise FrameError(f"event #{index} has an unknown name {str(name)[:40]!r}")
+    task_id = item.get("task_id")
+    if not isinstance(task_id, str) or not task_id or len(task_id) > MAX_TASK_ID:
+        raise FrameError(f"event #{index} ({name}) has no valid task_id")
+    return ClientEvent(name, task_id, item.get("data"))
+
+
+def parse_client_frame(text: str | bytes) -> tuple[int | None, int | None, list[ClientEvent]]:
+    """Check a browser frame; return (seq, ack, events).
+
+    A frame may also be a single bare event object (the shape PyWebIO's client sends), which has
+    no seq and no ack. Raises FrameError for anything malformed; events with a bad shape make the
+    whole frame invalid, so a half-applied frame never happens.
+    """
+    try:
+        msg = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise FrameError(f"not JSON ({e.__class__.__name__})") from None
+    if not isinstance(msg, dict):
+        raise FrameError("a frame must be a JSON object")
+    if "event" in msg:
+        return None, None, [_check_event(msg, 0)]
+    seq, ack = msg.get("seq"), msg.get("ack")
+    for key, value in (("seq", seq), ("ack", ack)):
+        if value is not None and (type(value) is not int or value < 0):
+            raise FrameError(f"{key} must be a non-negative integer")
+    events = msg.get("events", [])
+    if not isinstance(events, list):
+        raise FrameError("events must be a list")
+    return seq, ack, [_check_event(item, i) for i, item in enumerate(events)]

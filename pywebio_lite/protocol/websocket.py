@@ -1,0 +1,780 @@
+"""RFC 6455 WebSocket framing and the connection state machine, sans-I/O.
+
+``WebSocketProtocol`` takes bytes (``receive_data``, ``receive_eof``) and returns events
+(``Message``, ``Ping``, ``Pong``, ``CloseReceived``); what it wants to send accumulates until
+``data_to_send``. Protocol violations by the peer never raise: the connection is *failed*
+(RFC 6455 §7.1.7), a close frame with the right code is queued, further input is discarded and
+``failure`` says why. No sockets, threads or clocks here (keepalive timers live in the server).
+
+Theory of operation (receive side):
+
+* Frames are parsed with integer indexes straight out of the caller's ``bytes``, so a batch of
+  small frames costs no buffer copies. Only an incomplete small frame is kept in ``_buf`` (a
+  ``bytearray``: appending is amortised O(1) and deleting the consumed prefix is O(1)).
+* A frame of 64 KiB or more is not buffered: its payload is unmasked piece by piece as it
+  arrives and joined once when complete, so a 1 MiB message in 64 KiB chunks costs O(n), with
+  one fresh 1 MiB allocation (the message itself).
+* A frame header is validated (opcode, RSV bits, masking, control-frame rules, size limit) as soon
+  as its length field is complete, *before* waiting for the payload: a header announcing 2**62
+  bytes fails at once with 1009 instead of buffering.
+* Control frames may arrive between the fragments of a message (RFC 6455 §5.4); the state of the
+  message being assembled (``_msg_*``) is touched only by data frames.
+"""
+
+from __future__ import annotations
+
+import codecs
+import enum
+import os
+import struct
+from dataclasses import dataclass
+
+from .deflate import Deflate, DeflateError, InflateLimitError
+
+__all__ = [
+    "CloseCode",
+    "CloseReceived",
+    "Message",
+    "Opcode",
+    "Ping",
+    "Pong",
+    "State",
+    "WebSocketProtocol",
+    "apply_mask",
+    "is_valid_close_code",
+]
+
+
+class Opcode(enum.IntEnum):
+    """RFC 6455 §5.2 / §11.8 opcodes."""
+
+    CONT = 0x0
+    TEXT = 0x1
+    BINARY = 0x2
+    CLOSE = 0x8
+    PING = 0x9
+    PONG = 0xA
+
+
+class CloseCode(enum.IntEnum):
+    """RFC 6455 §7.4.1 / §11.7 status codes (1012-1014 from the IANA registry)."""
+
+    NORMAL = 1000
+    GOING_AWAY = 1001
+    PROTOCOL_ERROR = 1002
+    UNSUPPORTED_DATA = 1003
+    NO_STATUS = 1005
+    ABNORMAL = 1006
+    INVALID_DATA = 1007
+    POLICY_VIOLATION = 1008
+    MESSAGE_TOO_BIG = 1009
+    MANDATORY_EXTENSION = 1010
+    INTERNAL_ERROR = 1011
+    SERVICE_RESTART = 1012
+    TRY_AGAIN_LATER = 1013
+    BAD_GATEWAY = 1014
+    TLS_HANDSHAKE = 1015
+
+
+def is_valid_close_code(code: int) -> bool:
+    """May ``code`` appear in a close frame on the wire? (RFC 6455 §7.4.1, §7.4.2)
+
+    1005, 1006 and 1015 are for local reporting only; 1004 is reserved; 1016-2999 are reserved
+    for future RFCs; 3000-4999 belong to libraries and applications.
+    """
+    return 1000 <= code <= 1003 or 1007 <= code <= 1014 or 3000 <= code <= 4999
+
+
+# -- events -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Message:
+    """A complete data message: ``str`` for a text message, ``bytes`` for a binary one."""
+
+    data: str | bytes
+
+
+@dataclass(slots=True)
+class Ping:
+    """A ping from the peer (already answered with a pong when ``auto_pong`` is on)."""
+
+    data: bytes
+
+
+@dataclass(slots=True)
+class Pong:
+    """A pong from the peer."""
+
+    data: bytes
+
+
+@dataclass(slots=True)
+class CloseReceived:
+    """The peer's close frame (code 1005 if it carried none), or the end of the TCP stream
+    without one (code 1006, from ``receive_eof``)."""
+
+    code: int
+    reason: str
+
+
+class State(enum.Enum):
+    """OPEN, then CLOSING once our close frame is queued, then CLOSED when both close frames have
+    been exchanged, the connection was failed, or the TCP stream ended."""
+
+    OPEN = 1
+    CLOSING = 2
+    CLOSED = 3
+
+
+# -- masking: RFC 6455 §5.3 ---------------------------------------------------------------------
+#
+# Measured on CPython 3.11 (x86-64, this project's dev box), unmasking with a random 4-byte key:
+#
+#                                          50 B                 1 MiB
+#   int.from_bytes XOR, whole payload     0.48 us  104 MB/s    2.73 ms  385 MB/s
+#   int.from_bytes XOR, 64 KiB blocks        -                 1.39 ms  755 MB/s
+#   bytes.translate, 4 stride lanes       1.35 us   37 MB/s    1.42 ms  740 MB/s
+#   same, 64 KiB blocks (kept)               -                 1.15 ms  910 MB/s
+#   (websockets' C speedups               0.09 us  570 MB/s    0.02 ms   46 GB/s)
+#
+# The int XOR wins below 4-8 KiB, the translate lanes above; working in 64 KiB blocks keeps the
+# four strided passes inside the CPU cache, and joining the 64 KiB pieces once makes the result
+# the only freshly allocated large buffer (page faults on fresh memory cost as much as the XOR in
+# this VM). Both are O(n) without a Python loop over bytes.
+
+_TRANSLATE_MIN = 8192
+_STREAM_MIN = 65536  # frames this big are unmasked as they arrive (see _start_streaming)
+_BLOCK = 65536  # a multiple of 4, so every block starts on lane 0
+_XOR_TABLES: list = [None] * 256  # 256-byte "xor with k" tables, built lazily per key byte
+
+
+def _xor_table(k: int) -> bytes:
+    table = _XOR_TABLES[k]
+    if table is None:
+        table = _XOR_TABLES[k] = bytes(b ^ k for b in range(256))
+    return table
+
+
+def _unmask_into(parts: list, buf, start: int, stop: int, mask) -> None:
+    """Append ``buf[start:stop]`` XORed with the repeating 4-byte ``mask`` (RFC 6455 §5.3) to
+    ``parts``, as pieces of at most 64 KiB (``bytes`` or ``bytearray``)."""
+    n = stop - start
+    if n < _TRANSLATE_MIN:
+        if n:
+            key = (mask * ((n >> 2) + 1))[:n] if n & 3 else mask * (n >> 2)
+            parts.append(
+                (int.from_bytes(buf[start:stop], "little") ^ int.from_bytes(key, "little"))
+                .to_bytes(n, "little")
+            )
+        return
+    # Lane i holds payload bytes i, i+4, i+8, ...: all are XORed with mask[i], which a 256-byte
+    # translation table does at C speed. bytearray.translate is faster than bytes.translate
+    # (which also checks whether anything changed), so a bytes source is copied per block.
+    t0 = _xor_table(mask[0])
+    t1 = _xor_table(mask[1])
+    t2 = _xor_table(mask[2])
+    t3 = _xor_table(mask[3])
+    is_bytes = type(buf) is not bytearray
+    for s in range(start, stop, _BLOCK):
+        e = min(s + _BLOCK, stop)
+        if is_bytes:
+            src = bytearray(memoryview(buf)[s:e])
+            i, j = 0, e - s
+        else:
+            src, i, j = buf, s, e
+        out = bytearray(e - s)
+        out[0::4] = src[i:j:4].translate(t0)
+        out[1::4] = src[i + 1 : j : 4].translate(t1)
+        out[2::4] = src[i + 2 : j : 4].translate(t2)
+        out[3::4] = src[i + 3 : j : 4].translate(t3)
+        parts.append(out)
+
+
+def _unmask(buf, start: int, stop: int, mask) -> bytes | bytearray:
+    """``buf[start:stop]`` XORed with ``mask``; a bytearray only for 8-64 KiB payloads."""
+    n = stop - start
+    if n < _TRANSLATE_MIN:  # the hot path for small frames: no list, no call
+        if not n:
+            return b""
+        key = (mask * ((n >> 2) + 1))[:n] if n & 3 else mask * (n >> 2)
+        return (
+            int.from_bytes(buf[start:stop], "little") ^ int.from_bytes(key, "little")
+        ).to_bytes(n, "little")
+    parts: list = []
+    _unmask_into(parts, buf, start, stop, mask)
+    if len(parts) == 1:
+        return parts[0]
+    return b"".join(parts)
+
+
+def apply_mask(data: bytes, mask: bytes) -> bytes:
+    """Mask or unmask ``data`` with a 4-byte ``mask`` (RFC 6455 §5.3; the operation is its own
+    inverse)."""
+    if len(mask) != 4:
+        raise ValueError("mask must be 4 bytes")
+    if isinstance(data, memoryview):
+        data = data.tobytes()
+    return bytes(_unmask(data, 0, len(data), bytes(mask)))
+
+
+# Frame headers for payloads under 126 bytes, prebuilt for the first bytes we send (RFC 6455
+# §5.2: FIN=1 plus opcode, RSV1 added for compressed messages).
+_SHORT_HEADERS = {
+    b0: tuple(bytes((b0, n)) for n in range(126))
+    for b0 in (0x81, 0x82, 0xC1, 0xC2, 0x88, 0x89, 0x8A)
+}
+_pack_16 = struct.Struct("!BBH").pack
+_pack_64 = struct.Struct("!BBQ").pack
+
+# A compressed message may be slightly bigger than its inflated size (stored blocks cost 5 bytes
+# per 64 KiB, RFC 1951 §3.2.4); the wire limit for compressed messages leaves this much room.
+def _compressed_limit(max_size: int) -> int:
+    return max_size + (max_size >> 3) + 1024
+
+
+class WebSocketProtocol:
+    """One WebSocket connection after the opening handshake (RFC 6455 §5-§7).
+
+    Server side by default: incoming frames must be masked and outgoing ones are not. With
+    ``client=True`` it is the other way round and outgoing frames are masked with keys from
+    ``mask_source`` (default ``os.urandom(4)``; pass a fixed source for deterministic tests).
+
+    ``max_message_size`` limits a whole message (after inflation when compressed); ``None``
+    disables the limit. ``deflate`` is the ``Deflate`` returned by ``deflate.negotiate``.
+    After our close frame has been queued, ``send_message``/``send_ping``/``send_pong`` are
+    ignored (RFC 6455 §5.5.1: nothing may follow a close frame).
+    """
+
+    def __init__(
+        self,
+        *,
+        max_message_size: int | None = 1 << 20,
+        deflate: Deflate | None = None,
+        auto_pong: bool = True,
+        client: bool = False,
+        mask_source=None,
+    ) -> None:
+        if max_message_size is not None and (
+            not isinstance(max_message_size, int) or max_message_size < 0
+        ):
+            raise ValueError("max_message_size must be None or an int >= 0")
+        if deflate is not None and not isinstance(deflate, Deflate):
+            raise TypeError("deflate must be a Deflate or None")
+        if mask_source is not None and not callable(mask_source):
+            raise TypeError("mask_source must be a callable returning 4 bytes")
+        self.state = State.OPEN
+        self.close_code: int | None = None  # from the peer's close frame (1006: none came)
+        self.close_reason = ""
+        self.sent_close_code: int | None = None  # the code in the close frame we sent, if any
+        self.sent_close_reason = ""
+        self.failure: str | None = None  # why we failed the connection, for the log line
+        self._max_size = max_message_size
+        self._max_wire = None if max_message_size is None else _compressed_limit(max_message_size)
+        self._deflate = deflate
+        self._auto_pong = bool(auto_pong)
+        self._client = bool(client)
+        self._mask_source = mask_source or (lambda: os.urandom(4))
+        self._buf = bytearray()  # unparsed input (an incomplete frame)
+        self._out: list = []  # frames waiting for data_to_send()
+        self._discard = False  # True once no more input is wanted (close received, failed, EOF)
+        self._close_sent = False  # our close frame has been queued (or must never be sent)
+        self._close_pending = False  # our close frame is queued but not drained yet
+        # The message being assembled from fragments (RFC 6455 §5.4).
+        self._msg_opcode = 0  # 0: no message open; else Opcode.TEXT or Opcode.BINARY
+        self._msg_compressed = False
+        self._msg_size = 0  # payload bytes so far (inflated when compressed)
+        self._msg_wire = 0  # bytes so far as received (compressed)
+        self._msg_parts: list = []
+        # A large frame whose payload is arriving piece by piece (RFC 6455 §5.2 payload data).
+        self._frame_left = 0  # payload bytes still to come; 0: not streaming
+        self._frame_done = 0
+        self._frame_b0 = 0
+        self._frame_mask = None
+        self._frame_parts: list = []
+        self._decoder = None  # incremental UTF-8 decoder, created on the first fragmented text
+
+    # -- input ----------------------------------------------------------------------------------
+
+    def receive_data(self, data: bytes) -> list:
+        """Feed bytes from the peer; return the events completed by them, in order."""
+        if self._discard or not data:
+            return []
+        if type(data) is not bytes and type(data) is not bytearray:
+            data = bytes(data)  # e.g. a memoryview: slices must have .decode()
+        events: list = []
+        if self._frame_left:
+            # The rest of a large frame's payload (see _start_streaming).
+            data = self._continue_streaming(data, events)
+            if not data:
+                return events
+        buf = self._buf
+        if buf:
+            buf += data
+            data = buf
+        pos = 0
+        end = len(data)
+        max_size = self._max_size
+        masked_in = not self._client  # RFC 6455 §5.1: client-to-server frames are masked
+        while True:
+            avail = end - pos
+            if avail < 2:
+                break
+            b0 = data[pos]
+            b1 = data[pos + 1]
+            # RFC 6455 §5.2: 7-bit length, or 126 + 16-bit, or 127 + 64-bit, minimal encoding.
+            length = b1 & 0x7F
+            start = pos + 2
+            if length > 125:
+                if length == 126:
+                    if avail < 4:
+                        break
+                    length = (data[pos + 2] << 8) | data[pos + 3]
+                    start = pos + 4
+                    if length < 126:
+                        self.fail(1002, "non-minimal frame length encoding")
+                        break
+                else:
+                    if avail < 10:
+                        break
+                    length = int.from_bytes(data[pos + 2 : pos + 10], "big")
+                    start = pos + 10
+                    if length >> 63:
+                        self.fail(1002, "frame length with the most significant bit set")
+                        break
+                    if length < 0x10000:
+                        self.fail(1002, "non-minimal frame length encoding")
+                        break
+            # Validate the header before waiting for the payload.
+            if (b0 == 0x81 or b0 == 0x82) and not self._msg_opcode:
+                # The common case: a whole uncompressed text or binary message in one frame.
+                if max_size is not None and length > max_size:
+                    self.fail(1009, f"message of {length} bytes exceeds the limit of {max_size}")
+                    break
+            else:
+                error = self._check_header(b0, length)
+                if error is not None:
+                    self.fail(*error)
+                    break
+            if b1 & 0x80:
+                if not masked_in:
+                    # RFC 6455 §5.1: a client must fail on a masked frame from the server.
+                    self.fail(1002, "masked frame from the server")
+                    break
+                if avail < start - pos + 4 + length:
+                    if length >= _STREAM_MIN and avail >= start - pos + 4:
+                        mask = data[start : start + 4]
+                        self._start_streaming(b0, length, mask, data, start + 4, end)
+                        pos = end
+                    break
+                mask = data[start : start + 4]
+                start += 4
+                stop = start + length
+                if mask == b"\x00\x00\x00\x00":
+                    payload = data[start:stop]
+                else:
+                    payload = _unmask(data, start, stop, mask)
+            else:
+                if masked_in:
+                    # RFC 6455 §5.1: the server must fail on an unmasked frame from a client.
+                    self.fail(1002, "unmasked frame from the client")
+                    break
+                stop = start + length
+                if stop > end:
+                    if length >= _STREAM_MIN:
+                        self._start_streaming(b0, length, None, data, start, end)
+                        pos = end
+                    break
+                payload = data[start:stop]
+            pos = stop
+            if b0 == 0x81 and not self._msg_opcode:
+                try:
+                    events.append(Message(payload.decode("utf-8")))
+                except UnicodeDecodeError:
+                    # RFC 6455 §8.1: invalid UTF-8 in a text message fails the connection.
+                    self.fail(1007, "invalid UTF-8 in a text message")
+                    break
+            elif b0 == 0x82 and not self._msg_opcode:
+                events.append(Message(payload if type(payload) is bytes else bytes(payload)))
+            elif not self._handle_frame(b0, payload, events):
+                break
+        if self._discard:
+            self._buf = bytearray()
+        elif data is buf:
+            del buf[:pos]  # O(1): CPython moves the start of a bytearray forward
+        elif pos < end:
+            buf += memoryview(data)[pos:]
+        return events
+
+    # A frame of 64 KiB or more whose payload has not fully arrived is not buffered: the bytes
+    # that did arrive are unmasked into pieces right away and the frame completes when the last
+    # piece comes (one join then). This keeps a large message to one copy of each byte instead
+    # of growing a buffer and then unmasking it.
+
+    def _start_streaming(self, b0: int, length: int, mask, data, start: int, end: int) -> None:
+        self._frame_b0 = b0
+        self._frame_mask = None if mask is None else bytes(mask)
+        self._frame_left = length
+        self._frame_done = 0
+        self._frame_parts = []
+        self._stream(data, start, end)
+
+    def _stream(self, data, start: int, end: int) -> None:
+        """Take ``data[start:end]`` as the next bytes of the streamed frame's payload."""
+        mask = self._frame_mask
+        if mask is None:
+            self._frame_parts.append(data[start:end])
+        else:
+            # RFC 6455 §5.3: payload byte j is XORed with mask[j % 4]; rotate the key so that
+            # this piece, which starts at payload offset _frame_done, begins on the right byte.
+            r = self._frame_done & 3
+            _unmask_into(self._frame_parts, data, start, end, mask[r:] + mask[:r] if r else mask)
+        self._frame_done += end - start
+        self._frame_left -= end - start
+
+    def _continue_streaming(self, data, events: list):
+        """Feed input to the streamed frame; return the input left after it (None if none)."""
+        n = len(data)
+        take = self._frame_left if self._frame_left < n else n
+        self._stream(data, 0, take)
+        if self._frame_left:
+            return None
+        parts = self._frame_parts
+        self._frame_parts = []
+        payload = parts[0] if len(parts) == 1 else b"".join(parts)
+        if not self._dispatch(self._frame_b0, payload, events):
+            return None
+        return data[take:] if take < n else None
+
+    def _dispatch(self, b0: int, payload, events: list) -> bool:
+        """Handle one complete frame (the general path); False: stop parsing."""
+        if b0 == 0x81 and not self._msg_opcode:
+            try:
+                events.append(Message(payload.decode("utf-8")))
+            except UnicodeDecodeError:
+                self.fail(1007, "invalid UTF-8 in a text message")
+                return False
+            return True
+        if b0 == 0x82 and not self._msg_opcode:
+            events.append(Message(payload if type(payload) is bytes else bytes(payload)))
+            return True
+        return self._handle_frame(b0, payload, events)
+
+    def receive_eof(self) -> list:
+        """The peer closed the TCP connection. Returns ``[CloseReceived(1006, "")]`` if that
+        happened without a close frame (RFC 6455 §7.1.5), else ``[]``."""
+        self._buf = bytearray()
+        self._frame_left = 0
+        self._frame_parts = []
+        self._discard = True
+        self._close_pending = False  # nothing more can reach the peer
+        if self.state is State.CLOSED:
+            return []
+        self.state = State.CLOSED
+        self._close_sent = True
+        self.close_code = 1006
+        self.close_reason = ""
+        return [CloseReceived(1006, "")]
+
+    def _check_header(self, b0: int, length: int):
+        """Return ``(close code, reason)`` if this frame header is invalid, else None."""
+        opcode = b0 & 0x0F
+        rsv = b0 & 0x70
+        if opcode >= 8:
+            if opcode > 0xA:
+                return 1002, f"unknown opcode {opcode:#x}"
+            # RFC 6455 §5.5: control frames are never fragmented and carry at most 125 bytes;
+            # RFC 7692 §6: RSV1 is for data messages only.
+            if rsv:
+                return 1002, "reserved bits set on a control frame"
+            if not b0 & 0x80:
+                return 1002, "fragmented control frame"
+            if length > 125:
+                return 1002, "control frame payload longer than 125 bytes"
+            return None
+        if opcode > 2:
+            return 1002, f"unknown opcode {opcode:#x}"
+        if opcode == 0:
+            # RFC 6455 §5.4: a continuation frame continues an open message.
+            if not self._msg_opcode:
+                return 1002, "continuation frame without a message to continue"
+            if rsv:
+                # RFC 7692 §6.1: RSV1 is set on the first frame of a message only.
+                return 1002, "reserved bits set on a continuation frame"
+            compressed = self._msg_compressed
+            size, wire = self._msg_size, self._msg_wire
+        else:
+            if self._msg_opcode:
+                return 1002, "new data frame while a fragmented message is open"
+            # RFC 6455 §5.2: RSV bits must be 0 unless an extension defines them; RFC 7692 §6
+            # defines RSV1 as "this message is compressed".
+            if rsv and (rsv != 0x40 or self._deflate is None):
+                return 1002, "reserved bits set without a negotiated extension"
+            compressed = rsv != 0
+            size = wire = 0  # a new message
+        # RFC 6455 §10.4: limit the message size, checked from the declared frame length.
+        if self._max_size is not None:
+            if compressed:
+                if wire + length > self._max_wire:
+                    return 1009, "compressed message exceeds the size limit"
+            elif size + length > self._max_size:
+                return 1009, f"message exceeds the limit of {self._max_size} bytes"
+        return None
+
+    def _handle_frame(self, b0: int, payload, events: list) -> bool:
+        """Handle a complete, validated frame other than the fast-path ones. False: stop."""
+        opcode = b0 & 0x0F
+        if opcode >= 8:
+            return self._handle_control(opcode, payload, events)
+        fin = b0 & 0x80
+        if opcode:
+            # The first frame of a message (RFC 6455 §5.4).
+            self._msg_opcode = opcode
+            self._msg_compressed = bool(b0 & 0x40)
+            self._msg_size = 0
+            self._msg_wire = 0
+            if opcode == 1 and not fin:
+                if self._decoder is None:
+                    self._decoder = codecs.getincrementaldecoder("utf-8")()
+                else:
+                    self._decoder.reset()
+        self._msg_wire += len(payload)
+        if self._msg_compressed:
+            limit = None if self._max_size is None else self._max_size - self._msg_size
+            try:
+                payload = self._deflate.decompress(payload, bool(fin), limit)
+            except InflateLimitError:
+                self.fail(1009, f"inflated message exceeds the limit of {self._max_size} bytes")
+                return False
+            except DeflateError as exc:
+                self.fail(1002, str(exc))
+                return False
+        self._msg_size += len(payload)
+        parts = self._msg_parts
+        if self._msg_opcode == 1:
+            if fin and opcode:  # a whole message in one (compressed) frame
+                try:
+                    text = payload.decode("utf-8")
+                except UnicodeDecodeError:
+                    self.fail(1007, "invalid UTF-8 in a text message")
+                    return False
+            else:
+                # RFC 6455 §8.1 with one incremental decoder per message, so an invalid sequence
+                # fails as soon as the fragment holding it arrives ("fail fast").
+                decoder = self._decoder
+                try:
+                    text = decoder.decode(payload, bool(fin))
+                except UnicodeDecodeError:
+                    self.fail(1007, "invalid UTF-8 in a text message")
+                    return False
+                if not fin:
+                    # Python's decoder holds ED A0..ED BF (UTF-16 surrogates) until the next byte
+                    # arrives although no continuation can make them valid: reject them now.
+                    pending = decoder.getstate()[0]
+                    if len(pending) > 1 and pending[0] == 0xED and pending[1] > 0x9F:
+                        self.fail(1007, "invalid UTF-8 in a text message")
+                        return False
+            if not fin:
+                if text:
+                    parts.append(text)
+                return True
+            if parts:
+                parts.append(text)
+                text = "".join(parts)
+                parts.clear()
+            events.append(Message(text))
+        else:
+            if not fin:
+                parts.append(payload)
+                return True
+            if parts:
+                parts.append(payload)
+                payload = b"".join(parts)
+                parts.clear()
+            elif type(payload) is not bytes:
+                payload = bytes(payload)
+            events.append(Message(payload))
+        self._msg_opcode = 0
+        return True
+
+    def _handle_control(self, opcode: int, payload, events: list) -> bool:
+        """RFC 6455 §5.5: ping, pong and close."""
+        if type(payload) is not bytes:
+            payload = bytes(payload)
+        if opcode == 0x9:
+            # RFC 6455 §5.5.2: answer a ping with a pong carrying the same application data,
+            # unless we already sent a close frame.
+            events.append(Ping(payload))
+            if self._auto_pong and not self._close_sent:
+                self._queue(0x8A, payload)
+            return True
+        if opcode == 0xA:
+            # RFC 6455 §5.5.3: an unsolicited pong is allowed and needs no answer.
+            events.append(Pong(payload))
+            return True
+        # RFC 6455 §5.5.1: a close frame has no body or a 2-byte code plus a UTF-8 reason.
+        n = len(payload)
+        if n == 0:
+            code, reason = 1005, ""  # RFC 6455 §7.1.5: no status code was present
+        elif n == 1:
+            self.fail(1002, "close frame with a 1-byte payload")
+            return False
+        else:
+            code = (payload[0] << 8) | payload[1]
+            if not is_valid_close_code(code):
+                self.fail(1002, f"invalid close code {code}")
+                return False
+            try:
+                reason = payload[2:].decode("utf-8")
+            except UnicodeDecodeError:
+                self.fail(1007, "invalid UTF-8 in the close reason")
+                return False
+        self.close_code = code
+        self.close_reason = reason
+        events.append(CloseReceived(code, reason))
+        # An incomplete fragmented message is abandoned: RFC 6455 §5.4 allows control frames,
+        # close included, between fragments, and nothing may follow a close (§5.5.1).
+        self._msg_opcode = 0
+        self._msg_parts.clear()
+        if not self._close_sent:
+            # RFC 6455 §5.5.1: answer with a close frame, echoing the status code (an empty close
+            # is answered with an empty close: 1005 never goes on the wire).
+            self._queue_close(payload[:2], code if n else None, "")
+        self.state = State.CLOSED
+        self._discard = True  # RFC 6455 §5.5.1: nothing may follow a close frame
+        return False
+
+    # -- output ---------------------------------------------------------------------------------
+
+    def send_message(self, data: str | bytes) -> None:
+        """Queue a text (``str``) or binary (bytes-like) message as one frame (FIN=1)."""
+        if type(data) is str:
+            payload = data.encode("utf-8")
+            b0 = 0x81
+        elif isinstance(data, (bytes, bytearray, memoryview)):
+            payload = data if type(data) is bytes else bytes(data)
+            b0 = 0x82
+        else:
+            raise TypeError(f"data must be str or bytes, not {type(data).__name__}")
+        if self._close_sent:
+            return
+        if self._deflate is not None:
+            # RFC 7692 §6: RSV1 marks a compressed message.
+            payload = self._deflate.compress(payload)
+            b0 |= 0x40
+        if self._client:
+            self._queue(b0, payload)
+            return
+        n = len(payload)
+        out = self._out
+        if n < 126:
+            out.append(_SHORT_HEADERS[b0][n])
+        elif n < 0x10000:
+            out.append(_pack_16(b0, 126, n))
+        else:
+            out.append(_pack_64(b0, 127, n))
+        out.append(payload)
+
+    def send_ping(self, data: bytes = b"") -> None:
+        """Queue a ping (RFC 6455 §5.5.2); ``data`` is at most 125 bytes."""
+        self._queue(0x89, self._control_payload(data))
+
+    def send_pong(self, data: bytes = b"") -> None:
+        """Queue an unsolicited pong (RFC 6455 §5.5.3), e.g. as a one-way heartbeat."""
+        self._queue(0x8A, self._control_payload(data))
+
+    def send_close(self, code: int = 1000, reason: str = "") -> None:
+        """Start the closing handshake (RFC 6455 §7.1.2). Does nothing if our close frame was
+        already sent. 1005, 1006 and 1015 are not allowed on the wire (§7.4.1)."""
+        if not isinstance(code, int) or not is_valid_close_code(code):
+            raise ValueError(f"code {code!r} cannot be sent in a close frame")
+        if not isinstance(reason, str):
+            raise TypeError("reason must be a str")
+        encoded = reason.encode("utf-8")
+        if len(encoded) > 123:
+            raise ValueError("reason must be at most 123 bytes in UTF-8")  # RFC 6455 §5.5
+        if self._close_sent:
+            return
+        self._queue_close(code.to_bytes(2, "big") + encoded, code, reason)
+        self.state = State.CLOSED if self.close_code is not None else State.CLOSING
+
+    def fail(self, code: int, reason: str = "") -> None:
+        """Fail the connection (RFC 6455 §7.1.7): queue a close frame with ``code`` unless one
+        was sent already (or the code may not be sent, like 1006), and discard further input.
+        ``close_transport`` turns True once the close frame has been drained."""
+        if self.state is State.CLOSED and self._discard:
+            return
+        self.failure = reason or f"failed with close code {code}"
+        self._discard = True
+        self._buf = bytearray()
+        self._msg_parts.clear()
+        self._frame_left = 0
+        self._frame_parts = []
+        if not self._close_sent:
+            if is_valid_close_code(code):
+                encoded = reason.encode("utf-8")[:123].decode("utf-8", "ignore").encode("utf-8")
+                self._queue_close(code.to_bytes(2, "big") + encoded, code, reason)
+            else:
+                self._close_sent = True  # RFC 6455 §7.4.1: e.g. 1006 is never sent
+        self.state = State.CLOSED
+
+    def data_to_send(self) -> bytes:
+        """Return and clear everything queued for the peer (``b""`` if nothing)."""
+        out = self._out
+        if not out:
+            return b""
+        data = out[0] if len(out) == 1 else b"".join(out)
+        out.clear()
+        self._close_pending = False
+        return data
+
+    @property
+    def close_transport(self) -> bool:
+        """True when the TCP connection should now be closed: the closing handshake is complete
+        (RFC 6455 §7.1.1: the server closes first), or the connection was failed or ended, and
+        our close frame, if any, has been taken by ``data_to_send``."""
+        return self.state is State.CLOSED and not self._close_pending
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _control_payload(data) -> bytes:
+        if not isinstance(data, (bytes, bytearray, memoryview)):
+            raise TypeError(f"data must be bytes, not {type(data).__name__}")
+        data = bytes(data)
+        if len(data) > 125:
+            raise ValueError("data must be at most 125 bytes (RFC 6455 §5.5)")
+        return data
+
+    def _queue_close(self, payload: bytes, code: int | None, reason: str) -> None:
+        self._queue(0x88, payload)
+        self._close_sent = True
+        self._close_pending = True
+        self.sent_close_code = code
+        self.sent_close_reason = reason
+
+    def _queue(self, b0: int, payload: bytes) -> None:
+        """Queue one frame (FIN set in ``b0``); masked in client mode (RFC 6455 §5.3)."""
+        if self._close_sent:
+            return
+        n = len(payload)
+        if not self._client:
+            if n < 126:
+                self._out.append(_SHORT_HEADERS[b0][n])
+            elif n < 0x10000:
+                self._out.append(_pack_16(b0, 126, n))
+            else:
+                self._out.append(_pack_64(b0, 127, n))
+            self._out.append(payload)
+            return
+        mask = bytes(self._mask_source())
+        if len(mask) != 4:
+            raise ValueError("mask_source must return 4 bytes")
+        if n < 126:
+            header = bytes((b0, 0x80 | n))
+        elif n < 0x10000:
+            header = _pack_16(b0, 0xFE, n)
+        else:
+            header = _pack_64(b0, 0xFF, n)
+        self._out.append(header + mask)
+        self._out.append(bytes(_unmask(payload, 0, n, mask)))

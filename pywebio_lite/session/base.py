@@ -1,0 +1,310 @@
+"""The Session base class: what thread-based and coroutine-based sessions share.
+
+A session is one browser page talking to one run of an app. It owns
+
+* the outbox: commands waiting to be sent, cut into numbered frames (`protocol.app.Outbox`);
+* the registries that browser events are routed through: waiting tasks and callbacks, both
+  keyed by ids this session gave out, so an event can only reach this session's own code;
+* the per-task scope stacks, the `local` dict, `info`, and the `defer_call` functions.
+
+A transport adaptor (`pywebio_lite.platform.adaptor`) connects a session to a connection. It gives
+the session two callables, both run in the adaptor's event loop thread:
+
+* ``on_output()``: commands are waiting; call `take_frame()` until it returns None and send them;
+* ``on_close()``: the session has ended; flush what is left and close the connection.
+
+and feeds it `dispatch_frame(text)` for every browser message and `close()` when the browser goes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import threading
+import traceback
+import weakref
+from typing import Any, Callable
+
+from ..exceptions import SessionClosedException, SessionNotFoundException
+from ..protocol.app import (ClientEvent, FrameError, Inbox, Outbox, encode_command,
+                            encode_command_with_spec_json, parse_client_frame)
+
+logger = logging.getLogger("pywebio_lite.session")
+
+__all__ = ["Session", "get_current_session", "get_current_task_id", "current_binding"]
+
+#: (session, task_id) of the running task, for code that runs in a task we started.
+_current: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("pywebio_lite_task", default=None)
+#: (session, task_id) of threads the user registered with register_thread() before starting them.
+_registered_threads: "weakref.WeakKeyDictionary[threading.Thread, tuple]" = weakref.WeakKeyDictionary()
+
+#: Called when no session is bound (script mode plugs in here later). Returns a binding or None.
+no_session_hook: Callable[[], tuple | None] | None = None
+
+_INTERNAL_ERROR = {
+    "en": "An internal error occurred in the application",
+    "zh": "应用发生内部错误",
+}
+
+
+def current_binding() -> tuple:
+    """(session, task_id) of the caller, or raise SessionNotFoundException."""
+    binding = _current.get()
+    if binding is None:
+        binding = _registered_threads.get(threading.current_thread())
+        if binding is None and no_session_hook is not None:
+            binding = no_session_hook()
+        if binding is None:
+            raise SessionNotFoundException(
+                "No session found in this context. PyWebIO functions can only be called inside an "
+                "app run by start_server(); a thread you start must be registered with "
+                "register_thread(thread) before it calls them.")
+    return binding
+
+
+def get_current_session() -> "Session":
+    """The session of the calling task or thread.
+
+    Raises SessionNotFoundException outside a session, SessionClosedException once it has closed.
+    """
+    session = current_binding()[0]
+    if session.closed():
+        raise SessionClosedException("the session has closed")
+    return session
+
+
+def get_current_task_id() -> str:
+    """The id of the calling task (thread or coroutine) within its session."""
+    return current_binding()[1]
+
+
+class Session:
+    """Base class of the two session kinds. See the module docstring for the adaptor contract."""
+
+    #: Set by start_server(debug=True): unhandled errors show a traceback popup in the browser.
+    debug = False
+    #: Most events queued for one task that is not reading them; later ones are dropped.
+    max_queued_events = 100
+    is_coroutine = False
+
+    def __init__(self, target: Callable, session_info: dict | None = None, *,
+                 loop: asyncio.AbstractEventLoop | None = None,
+                 on_output: Callable[[], None] | None = None,
+                 on_close: Callable[[], None] | None = None,
+                 history_chars: int = 0):
+        self.target = target
+        self.info = session_info if session_info is not None else {}
+        self.loop = loop
+        self._on_output = on_output
+        self._on_close = on_close
+        self._lock = threading.Lock()
+        self.outbox = Outbox(history_chars=history_chars)
+        self.inbox = Inbox()
+        self._flush_scheduled = False
+        self._closed = False
+        self._close_reason = ""
+        self._deferred: list[Callable] = []
+        self.callbacks: dict[str, tuple[Callable, dict]] = {}
+        self._callback_counter = 0
+        self._scope_stacks: dict[str, list[str]] = {}
+        self.save: dict = {}  # backs session.local
+        self.ended_by_app = False
+        # Sessions are created by their adaptor in the event loop's thread.
+        self._loop_thread = threading.get_ident() if loop is not None else None
+
+    # ------------------------------------------------------------------ sending
+    def send_task_command(self, command: str, spec: Any = None, task_id: str | None = None) -> None:
+        """Queue one command for the browser. `task_id` defaults to the calling task's id."""
+        if task_id is None:
+            binding = _current.get() or _registered_threads.get(threading.current_thread())
+            task_id = binding[1] if binding and binding[0] is self else None
+        self._queue(encode_command(command, spec, task_id))
+
+    def send_command(self, command: str, spec: Any = None) -> None:
+        """Queue a command that belongs to no task (close_session, set_env...)."""
+        self._queue(encode_command(command, spec))
+
+    def send_output_json(self, spec_json: str) -> None:
+        """Queue an `output` command whose spec is already JSON text (the put_xxx() fast path)."""
+        self._queue(encode_command_with_spec_json("output", spec_json))
+
+    def _queue(self, encoded: str) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self.outbox.add(encoded)
+            if self._flush_scheduled:
+                return
+            self._flush_scheduled = True
+        self._schedule_flush()
+
+    def _schedule_flush(self) -> None:
+        if self.loop is None:
+            return  # no transport attached (tests take frames themselves)
+        if threading.get_ident() == self._loop_thread:
+            self.loop.call_soon(self._run_on_output)
+        else:
+            try:
+                self.loop.call_soon_threadsafe(self._run_on_output)
+            except RuntimeError:  # the loop has closed: the server is gone
+                pass
+
+    def _run_on_output(self) -> None:
+        with self._lock:
+            self._flush_scheduled = False
+        if self._on_output is not None:
+            self._on_output()
+
+    def take_frame(self) -> str | None:
+        """The next frame of waiting commands (for the adaptor), or None."""
+        with self._lock:
+            return self.outbox.take_frame()
+
+    def pending_commands(self) -> int:
+        with self._lock:
+            return len(self.outbox)
+
+    # ------------------------------------------------------------------ receiving
+    def dispatch_frame(self, text: str | bytes) -> None:
+        """Apply one browser frame. Malformed frames and unknown ids are dropped with a log line."""
+        try:
+            seq, ack, events = parse_client_frame(text)
+        except FrameError as e:
+            logger.warning("dropped a malformed frame from the browser: %s", e)
+            return
+        if not self.inbox.accept(seq):
+            return  # a replayed frame that was applied already
+        if ack is not None:
+            with self._lock:
+                self.outbox.ack(ack)
+        for event in events:
+            self.dispatch_event(event)
+
+    def dispatch_event(self, event: ClientEvent) -> None:
+        """Route one event to the callback or the waiting task it names."""
+        if self._closed:
+            return
+        if event.event == "callback":
+            entry = self.callbacks.get(event.task_id)
+            if entry is None:
+                logger.warning("dropped a callback event for an unknown callback id %r", event.task_id[:40])
+                return
+            self._run_callback(entry[0], event.data, entry[1])
+            return
+        if not self._deliver_to_task(event):
+            logger.warning("dropped a %s event for an unknown task %r", event.event, event.task_id[:40])
+
+    def _deliver_to_task(self, event: ClientEvent) -> bool:
+        raise NotImplementedError
+
+    def _run_callback(self, func: Callable, data: Any, options: dict) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ callbacks, scopes, defer
+    def register_callback(self, callback: Callable, **options) -> str:
+        """Register a function the browser may call; returns its id (unique within this session)."""
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {type(callback).__name__}")
+        with self._lock:
+            self._callback_counter += 1
+            callback_id = "cb" + str(self._callback_counter)
+            self.callbacks[callback_id] = (callback, options)
+        return callback_id
+
+    def unregister_callback(self, callback_id: str) -> None:
+        self.callbacks.pop(callback_id, None)
+
+    def need_keep_alive(self) -> bool:
+        """An app that registered callbacks keeps its session open until the browser leaves."""
+        return bool(self.callbacks)
+
+    def scope_stack(self, task_id: str | None = None) -> list[str]:
+        """The scope stack of a task (the caller's by default); 'ROOT' at the bottom."""
+        if task_id is None:
+            task_id = current_binding()[1]
+        stack = self._scope_stacks.get(task_id)
+        if stack is None:
+            stack = self._scope_stacks[task_id] = ["ROOT"]
+        return stack
+
+    def forget_task(self, task_id: str) -> None:
+        """A task ended: drop its scope stack and event queue."""
+        self._scope_stacks.pop(task_id, None)
+
+    def defer_call(self, func: Callable) -> Callable:
+        if not callable(func):
+            raise TypeError(f"defer_call() needs a callable, got {type(func).__name__}")
+        self._deferred.append(func)
+        return func
+
+    def _run_deferred(self) -> None:
+        """Run the defer_call functions, first registered first; one failing does not stop the rest."""
+        deferred, self._deferred = self._deferred, []
+        for func in deferred:
+            try:
+                func()
+            except Exception:
+                logger.exception("error in a defer_call function")
+
+    # ------------------------------------------------------------------ errors
+    def on_task_exception(self) -> None:
+        """Log the exception being handled and tell the user (a toast, or a traceback popup when debug)."""
+        logger.exception("error in the application")
+        if self._closed:
+            return
+        try:
+            if self.debug:
+                tb = traceback.format_exc()
+                self.send_task_command("popup", {
+                    "title": "Error", "size": "large", "implicit_close": True, "closable": True,
+                    "contents": [{"type": "code", "content": tb, "language": "python"}],
+                })
+                self.send_task_command("run_script", {"code": "console.error(msg)", "args": {"msg": tb}})
+            else:
+                lang = str(self.info.get("user_language") or "").lower()
+                text = _INTERNAL_ERROR["zh" if lang.startswith("zh") else "en"]
+                self.send_task_command("toast", {"content": text, "duration": 4000, "position": "center",
+                                                 "color": "#e53935", "callback_id": None})
+        except Exception:  # never let error reporting raise
+            logger.debug("could not report the error to the browser", exc_info=True)
+
+    # ------------------------------------------------------------------ closing
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self, *, from_app: bool = False) -> None:
+        """End the session.
+
+        from_app=True: the app finished; the browser gets `close_session`. Otherwise the browser
+        left: waiting calls raise SessionClosedException. Either way the defer_call functions run
+        and the adaptor's on_close is called once.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            if from_app:
+                self.outbox.add(encode_command("close_session"))
+            self._closed = True
+            self.ended_by_app = from_app
+        self._wake_waiters()
+        self._finish_close()
+
+    def _wake_waiters(self) -> None:
+        raise NotImplementedError
+
+    def _finish_close(self) -> None:
+        """Run deferred functions, then tell the adaptor. Subclasses choose the thread."""
+        self._run_deferred()
+        self._notify_closed()
+
+    def _notify_closed(self) -> None:
+        if self._on_close is None or self.loop is None:
+            return
+        if threading.get_ident() == self._loop_thread:
+            self._on_close()
+        else:
+            try:
+                self.loop.call_soon_threadsafe(self._on_close)
+            except RuntimeError:
+                pass

@@ -1,0 +1,208 @@
+"""Coroutine-based sessions: an `async def` app runs as asyncio tasks on the server's event loop.
+
+Every session task (the main coroutine, each `run_async()` coroutine, each coroutine callback run)
+is a real `asyncio.Task` whose context carries the (session, task id) binding, so PyWebIO calls
+inside it know their session, and PyWebIO awaitables mix freely with asyncio ones
+(`asyncio.gather(input(...), asyncio.sleep(1))` works, unlike in PyWebIO).
+
+The session closes when the main task and every `run_async()` task have finished, unless callbacks
+are registered, in which case it stays until the browser leaves. When the browser leaves, tasks
+waiting for the browser get SessionClosedException, other tasks of the session are cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import itertools
+import logging
+import threading
+from collections import deque
+from typing import Any, Callable, Coroutine
+
+from ..exceptions import SessionClosedException, SessionException
+from ..protocol.app import ClientEvent
+from ..utils import unwrap_partial
+from .base import Session, _current, current_binding
+
+logger = logging.getLogger("pywebio_lite.session")
+
+__all__ = ["CoroutineBasedSession", "TaskHandler"]
+
+
+class TaskHandler:
+    """Handle of a coroutine started with run_async(): `close()` cancels it, `closed()` tells if it ended."""
+
+    __slots__ = ("_task",)
+
+    def __init__(self, task: asyncio.Task):
+        self._task = task
+
+    def close(self) -> None:
+        self._task.cancel()
+
+    def closed(self) -> bool:
+        return self._task.done()
+
+    def __repr__(self) -> str:
+        return f"<TaskHandler {'closed' if self.closed() else 'running'}>"
+
+
+def _name_of(obj) -> str:
+    return getattr(obj, "__name__", None) or getattr(unwrap_partial(obj), "__name__", "task")
+
+
+class CoroutineBasedSession(Session):
+    """A session whose app and callbacks are coroutines on the server's event loop."""
+
+    is_coroutine = True
+
+    def __init__(self, target: Callable, session_info: dict | None = None, **kwargs):
+        super().__init__(target, session_info, **kwargs)
+        if self.loop is None:
+            self.loop = asyncio.get_event_loop()
+            self._loop_thread = threading.get_ident()
+        self._ids = itertools.count(1)
+        self._tasks: dict[str, asyncio.Task] = {}
+        self._events: dict[str, deque] = {}
+        self._waiters: dict[str, asyncio.Future] = {}
+        self._alive = 0  # main + run_async tasks still running
+        self.main_task: asyncio.Task | None = None
+
+    def start(self) -> None:
+        """Start the app's main task (call from the event loop's thread)."""
+        self.main_task = self._spawn(self.target(), _name_of(self.target), counts=True)
+
+    # ------------------------------------------------------------------ tasks
+    def _spawn(self, coro: Coroutine, name: str, *, counts: bool) -> asyncio.Task:
+        task_id = f"{name}-{next(self._ids)}"
+        if counts:
+            self._alive += 1
+        task = self.loop.create_task(self._run_task(coro, task_id, counts))
+        self._tasks[task_id] = task
+        return task
+
+    async def _run_task(self, coro: Coroutine, task_id: str, counts: bool) -> Any:
+        _current.set((self, task_id))  # this task's own context copy
+        try:
+            return await coro
+        except (SessionException, asyncio.CancelledError):
+            pass
+        except Exception:
+            self.on_task_exception()
+        finally:
+            self._tasks.pop(task_id, None)
+            self._events.pop(task_id, None)
+            self.forget_task(task_id)
+            if counts:
+                self._alive -= 1
+                if self._alive == 0 and not self._closed and not self.need_keep_alive():
+                    self.close(from_app=True)
+
+    def run_async(self, coro: Coroutine) -> TaskHandler:
+        """Run `coro` as a new task of this session; the session stays open until it ends."""
+        if not asyncio.iscoroutine(coro):
+            raise TypeError(f"run_async() needs a coroutine object, got {type(coro).__name__}")
+        return TaskHandler(self._spawn(coro, _name_of(coro), counts=True))
+
+    # ------------------------------------------------------------------ events
+    def _deliver_to_task(self, event: ClientEvent) -> bool:
+        waiter = self._waiters.pop(event.task_id, None)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(event.as_dict())
+            return True
+        if event.task_id not in self._tasks:
+            return False
+        q = self._events.setdefault(event.task_id, deque())
+        if len(q) >= self.max_queued_events:
+            logger.warning("dropped an event: task %s has %d unread events", event.task_id, len(q))
+        else:
+            q.append(event.as_dict())
+        return True
+
+    async def next_client_event(self) -> dict:
+        """Wait for the next browser event for the calling task."""
+        task_id = current_binding()[1]
+        if self._closed:
+            raise SessionClosedException("the session has closed")
+        q = self._events.get(task_id)
+        if q:
+            return q.popleft()
+        waiter = self.loop.create_future()
+        self._waiters[task_id] = waiter
+        try:
+            return await waiter
+        finally:
+            if self._waiters.get(task_id) is waiter:
+                del self._waiters[task_id]
+
+    async def drive(self, gen) -> Any:
+        """Run an input generator to completion, feeding it client events."""
+        value = None
+        while True:
+            try:
+                gen.send(value)
+            except StopIteration as stop:
+                return stop.value
+            value = await self.next_client_event()
+
+    # ------------------------------------------------------------------ callbacks
+    def _run_callback(self, func: Callable, data: Any, options: dict) -> None:
+        """Call the callback in a context bound to a new task id. A plain function runs inline;
+        if the call gives a coroutine (an async callback, or a wrapper around one), that coroutine
+        runs as a new task, one at a time per callback when ``mutex_mode=True``."""
+        task_id = f"{_name_of(func)}-{next(self._ids)}"
+        contextvars.copy_context().run(self._call_sync, func, data, task_id, options)
+
+    def _call_sync(self, func: Callable, data: Any, task_id: str, options: dict) -> None:
+        _current.set((self, task_id))
+        try:
+            result = func(data)
+        except SessionException:
+            return
+        except Exception:
+            self.on_task_exception()
+            return
+        finally:
+            self.forget_task(task_id)
+        if asyncio.iscoroutine(result):
+            if options.get("mutex_mode"):
+                lock = options.get("_lock")
+                if lock is None:
+                    lock = options["_lock"] = asyncio.Lock()
+                result = self._locked(lock, result)
+            self._spawn(result, _name_of(func), counts=False)
+
+    async def _locked(self, lock: asyncio.Lock, coro: Coroutine) -> None:
+        async with lock:
+            await coro
+
+    # ------------------------------------------------------------------ closing
+    def _wake_waiters(self) -> None:
+        waiting = set()
+        for task_id, waiter in list(self._waiters.items()):
+            waiting.add(task_id)
+            if not waiter.done():
+                waiter.set_exception(SessionClosedException("the session has closed"))
+        self._waiters.clear()
+        current = asyncio.current_task() if self._in_loop_thread() else None
+        for task_id, task in list(self._tasks.items()):
+            if task_id not in waiting and task is not current:
+                task.cancel()
+
+    def _in_loop_thread(self) -> bool:
+        return threading.get_ident() == self._loop_thread
+
+    def _finish_close(self) -> None:
+        if self._in_loop_thread():
+            super()._finish_close()
+        else:
+            self.loop.call_soon_threadsafe(super()._finish_close)
+
+    async def hold(self) -> None:
+        """Wait until the browser leaves (events that arrive meanwhile are discarded)."""
+        try:
+            while True:
+                await self.next_client_event()
+        except SessionException:
+            return

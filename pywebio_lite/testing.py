@@ -1,0 +1,163 @@
+"""An in-process test client: run an app in a real session without a browser or a socket.
+
+    from pywebio_lite.testing import AppClient
+
+    with AppClient(main) as client:
+        form = client.wait_for("input_group")
+        client.submit(form, {"data": "Ada"})
+        client.wait_for("output", lambda spec: spec.get("content") == "Hello, Ada")
+
+The client plays the page's part of the protocol (docs/protocol.md): it receives the session's
+frames, keeps every command in `commands`, and sends events back. The session runs on an event
+loop in a background thread, like under the real server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from typing import Any, Callable
+
+from .session import session_class_for
+
+__all__ = ["AppClient"]
+
+
+class AppClient:
+    """Drive one session of `app` the way a browser would."""
+
+    #: How long wait_for() waits before failing, so a broken test fails instead of hanging.
+    timeout = 30.0
+
+    def __init__(self, app: Callable, *, session_info: dict | None = None, debug: bool = False):
+        self.app = app
+        self.session_info = session_info if session_info is not None else {
+            "user_agent": None, "user_language": "en", "server_host": "localhost", "origin": "",
+            "user_ip": "127.0.0.1", "backend": "testing", "protocol": "test", "request": None}
+        self.debug = debug
+        self.commands: list[dict] = []
+        self.frames: list[dict] = []
+        self._cond = threading.Condition()
+        self._seq = 0
+        self._ended = False
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True, name="pywebio-test-loop")
+        self.session = None
+
+    # ---------------------------------------------------------------- lifecycle
+    def start(self) -> "AppClient":
+        self._thread.start()
+        ready = threading.Event()
+
+        def create():
+            cls = session_class_for(self.app)
+            self.session = cls(self.app, self.session_info, loop=self.loop,
+                               on_output=self._collect, on_close=self._on_close)
+            if self.debug:
+                self.session.debug = True
+            self.session.start()
+            ready.set()
+
+        self.loop.call_soon_threadsafe(create)
+        ready.wait()
+        return self
+
+    def __enter__(self) -> "AppClient":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """The browser leaves: close the session, then stop the loop."""
+        if self.session is not None and not self.session.closed():
+            self.loop.call_soon_threadsafe(self.session.close)
+            self.wait_until(lambda: self._ended)
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self._thread.join()
+
+    def _on_close(self) -> None:
+        self._collect()
+        with self._cond:
+            self._ended = True
+            self._cond.notify_all()
+
+    @property
+    def ended(self) -> bool:
+        """True once the session has closed (the app ended, or close() was called)."""
+        return self._ended
+
+    # ---------------------------------------------------------------- receiving
+    def _collect(self) -> None:
+        while True:
+            frame = self.session.take_frame()
+            if frame is None:
+                return
+            msg = json.loads(frame)
+            with self._cond:
+                self.frames.append(msg)
+                self.commands.extend(msg["commands"])
+                self._cond.notify_all()
+
+    def wait_until(self, predicate: Callable[[], bool]) -> None:
+        """Wait until `predicate()` is true. It is checked on every frame and every few milliseconds,
+        since it may watch state the app changes without sending anything."""
+        deadline = time.monotonic() + self.timeout
+        with self._cond:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"timed out waiting; last commands: {self.commands[-10:]}")
+                self._cond.wait(min(remaining, 0.005))
+
+    def wait_for(self, command: str, match: Callable[[Any], bool] | None = None, *, after: int = 0) -> dict:
+        """The first command named `command` (from index `after`) whose spec satisfies `match`."""
+        found: list[dict] = []
+
+        def check():
+            for cmd in self.commands[after:]:
+                if cmd["command"] == command and (match is None or match(cmd.get("spec"))):
+                    found.append(cmd)
+                    return True
+            return False
+
+        self.wait_until(check)
+        return found[0]
+
+    def wait_closed(self) -> None:
+        """Wait until the session has closed."""
+        self.wait_until(lambda: self._ended)
+
+    def outputs(self) -> list[dict]:
+        """The specs of every `output` command so far."""
+        with self._cond:
+            return [c["spec"] for c in self.commands if c["command"] == "output"]
+
+    # ---------------------------------------------------------------- sending
+    def send_frame(self, text: str) -> None:
+        """Send a raw frame, as a (possibly misbehaving) browser would."""
+        self.loop.call_soon_threadsafe(self.session.dispatch_frame, text)
+
+    def send(self, event: str, task_id: str, data: Any = None) -> None:
+        """Send one event in its own numbered frame."""
+        self._seq += 1
+        frame = json.dumps({"seq": self._seq, "events": [{"event": event, "task_id": task_id, "data": data}]})
+        self.send_frame(frame)
+
+    def click(self, spec: dict, index: int = 0) -> None:
+        """Click button `index` of a `buttons` spec (or the element of a spec with `onclick`)."""
+        if "callback_id" in spec:
+            self.send("callback", spec["callback_id"], index)
+        else:
+            for callback_id in spec["onclick"]:
+                self.send("callback", callback_id, None)
+
+    def submit(self, form_command: dict, values: dict) -> None:
+        """Submit the form of an `input_group` command with `values`."""
+        self.send("from_submit", form_command["task_id"], values)
+
+    def cancel(self, form_command: dict) -> None:
+        self.send("from_cancel", form_command["task_id"], None)
