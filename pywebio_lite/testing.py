@@ -141,11 +141,13 @@ class AppClient:
         """Send a raw frame, as a (possibly misbehaving) browser would."""
         self.loop.call_soon_threadsafe(self.session.dispatch_frame, text)
 
-    def send(self, event: str, task_id: str, data: Any = None) -> None:
-        """Send one event in its own numbered frame."""
+    def send(self, event: str, task_id: str, data: Any = None, *, form: str | None = None) -> None:
+        """Send one event in its own numbered frame (`form`: the form id, for form events)."""
         self._seq += 1
-        frame = json.dumps({"seq": self._seq, "events": [{"event": event, "task_id": task_id, "data": data}]})
-        self.send_frame(frame)
+        item = {"event": event, "task_id": task_id, "data": data}
+        if form is not None:
+            item["form"] = form
+        self.send_frame(json.dumps({"seq": self._seq, "events": [item]}))
 
     def click(self, spec: dict, index: int = 0) -> None:
         """Click button `index` of a `buttons` spec (or the element of a spec with `onclick`)."""
@@ -156,8 +158,34 @@ class AppClient:
                 self.send("callback", callback_id, None)
 
     def submit(self, form_command: dict, values: dict) -> None:
-        """Submit the form of an `input_group` command with `values`."""
-        self.send("from_submit", form_command["task_id"], values)
+        """Submit the form of an `input_group` command with `values` (options as indices)."""
+        self.send("from_submit", form_command["task_id"], values, form=form_command["spec"]["form_id"])
+
+    def input_event(self, form_command: dict, name: str, value: Any, event_name: str = "change") -> None:
+        """A blur or change event of a form field."""
+        self.send("input_event", form_command["task_id"], {"event_name": event_name, "name": name, "value": value},
+                  form=form_command["spec"]["form_id"])
 
     def cancel(self, form_command: dict) -> None:
-        self.send("from_cancel", form_command["task_id"], None)
+        self.send("from_cancel", form_command["task_id"], None, form=form_command["spec"]["form_id"])
+
+    def send_binary(self, message: bytes) -> None:
+        """Send a raw binary message (an upload chunk)."""
+        self.loop.call_soon_threadsafe(self.session.dispatch_binary, message)
+
+    def upload(self, target: str, name: str, file: int, content: bytes, *, chunk_size: int = 256 * 1024,
+               declared_size: int | None = None) -> None:
+        """Send `content` as upload chunks, as the page does before a submit (docs/input-protocol.md §3)."""
+        size = len(content) if declared_size is None else declared_size
+        offsets = range(0, len(content), chunk_size) if content else [0]
+        for offset in offsets:
+            head = json.dumps({"target": target, "name": name, "file": file, "size": size,
+                               "offset": offset}).encode()
+            self.send_binary(len(head).to_bytes(4, "big") + head + content[offset:offset + chunk_size])
+
+    @staticmethod
+    def file_descriptor(file: int, filename: str, size: int, mime_type: str = "application/octet-stream",
+                        last_modified: float = 0.0) -> dict:
+        """The value a file item carries in a submit for an uploaded file."""
+        return {"file": file, "filename": filename, "size": size, "mime_type": mime_type,
+                "last_modified": last_modified}

@@ -63,9 +63,9 @@ class SessionConnection:
 
     def on_message(self, data) -> None:
         if isinstance(data, bytes):
-            logger.warning("dropped a binary message from %s: not expected here", self.session_info.get("user_ip"))
-            return
-        self.session.dispatch_frame(data)
+            self.session.dispatch_binary(data)
+        else:
+            self.session.dispatch_frame(data)
 
     def on_close(self, code: int, reason: str) -> None:
         if self.session is not None:

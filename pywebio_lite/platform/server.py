@@ -126,9 +126,15 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
                          remote_access=remote_access, reconnect_timeout=reconnect_timeout,
                          allowed_origins=allowed_origins, check_origin=check_origin,
                          max_payload_size=max_payload_size, **server_settings)
-    if auto_open_webbrowser:
-        server.on_started = lambda url: threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    server.run()
+
+    def on_start(server: Server) -> None:
+        url = server.url + "/"
+        print(f"Running on {url}  (Press CTRL+C to quit)", flush=True)
+        if auto_open_webbrowser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+    server.run(on_start=on_start)
+
 
 
 def make_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,

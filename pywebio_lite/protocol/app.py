@@ -26,7 +26,7 @@ from typing import Any
 
 __all__ = [
     "EVENT_NAMES", "ClientEvent", "FrameError", "encode_command", "Outbox", "Inbox",
-    "parse_client_frame",
+    "parse_client_frame", "UploadChunk", "parse_upload_chunk",
 ]
 
 #: The events a browser may send. Anything else is dropped by `parse_client_frame`.
@@ -174,25 +174,27 @@ class FrameError(ValueError):
 
 
 class ClientEvent:
-    """One event from the browser: `event` name, the `task_id` it is for, and its `data`."""
+    """One event from the browser: `event` name, the `task_id` it is for, its `data`, and for
+    form events the `form` id it answers."""
 
-    __slots__ = ("event", "task_id", "data")
+    __slots__ = ("event", "task_id", "data", "form")
 
-    def __init__(self, event: str, task_id: str, data: Any = None):
+    def __init__(self, event: str, task_id: str, data: Any = None, form: str | None = None):
         self.event = event
         self.task_id = task_id
         self.data = data
+        self.form = form
 
     def __repr__(self) -> str:
-        return f"ClientEvent({self.event!r}, {self.task_id!r}, {self.data!r})"
+        return f"ClientEvent({self.event!r}, {self.task_id!r}, {self.data!r}, form={self.form!r})"
 
     def __eq__(self, other) -> bool:
         return (isinstance(other, ClientEvent) and self.event == other.event
-                and self.task_id == other.task_id and self.data == other.data)
+                and self.task_id == other.task_id and self.data == other.data and self.form == other.form)
 
     def as_dict(self) -> dict:
-        """The PyWebIO-shaped event dict handed to input code: {'event', 'task_id', 'data'}."""
-        return {"event": self.event, "task_id": self.task_id, "data": self.data}
+        """The event dict handed to input code: {'event', 'task_id', 'data', 'form'}."""
+        return {"event": self.event, "task_id": self.task_id, "data": self.data, "form": self.form}
 
 
 def _check_event(item: Any, index: int) -> ClientEvent:
@@ -204,7 +206,10 @@ def _check_event(item: Any, index: int) -> ClientEvent:
     task_id = item.get("task_id")
     if not isinstance(task_id, str) or not task_id or len(task_id) > MAX_TASK_ID:
         raise FrameError(f"event #{index} ({name}) has no valid task_id")
-    return ClientEvent(name, task_id, item.get("data"))
+    form = item.get("form")
+    if form is not None and (not isinstance(form, str) or len(form) > MAX_TASK_ID):
+        raise FrameError(f"event #{index} ({name}) has an invalid form id")
+    return ClientEvent(name, task_id, item.get("data"), form)
 
 
 def parse_client_frame(text: str | bytes) -> tuple[int | None, int | None, list[ClientEvent]]:
@@ -230,3 +235,48 @@ def parse_client_frame(text: str | bytes) -> tuple[int | None, int | None, list[
     if not isinstance(events, list):
         raise FrameError("events must be a list")
     return seq, ack, [_check_event(item, i) for i, item in enumerate(events)]
+
+
+class UploadChunk:
+    """One binary upload message: which upload `target`, input `name` and `file` it belongs to, the
+    file's declared total `size`, this chunk's `offset`, and its `data`."""
+
+    __slots__ = ("target", "name", "file", "size", "offset", "data")
+
+    def __init__(self, target: str, name: str, file: int, size: int, offset: int, data: memoryview):
+        self.target, self.name, self.file, self.size, self.offset, self.data = target, name, file, size, offset, data
+
+
+#: Longest upload chunk header accepted, in bytes.
+MAX_CHUNK_HEADER = 1024
+
+
+def parse_upload_chunk(message: bytes) -> UploadChunk:
+    """Check a binary upload message: ``[4-byte big-endian header length][JSON header][content]``.
+
+    Raises FrameError when it is malformed (see docs/input-protocol.md §3).
+    """
+    if len(message) < 4:
+        raise FrameError("upload chunk shorter than its length prefix")
+    head_len = int.from_bytes(message[:4], "big")
+    if head_len > MAX_CHUNK_HEADER or 4 + head_len > len(message):
+        raise FrameError("upload chunk header length is out of range")
+    try:
+        head = json.loads(bytes(message[4:4 + head_len]))
+    except (ValueError, UnicodeDecodeError):
+        raise FrameError("upload chunk header is not JSON") from None
+    if not isinstance(head, dict):
+        raise FrameError("upload chunk header must be an object")
+    target, file, size, offset = head.get("target"), head.get("file"), head.get("size"), head.get("offset")
+    if not isinstance(target, str) or not target or len(target) > MAX_TASK_ID:
+        raise FrameError("upload chunk has no valid target")
+    name = head.get("name", "")
+    if not isinstance(name, str) or len(name) > MAX_TASK_ID:
+        raise FrameError("upload chunk has an invalid input name")
+    for key, value in (("file", file), ("size", size), ("offset", offset)):
+        if type(value) is not int or value < 0:
+            raise FrameError(f"upload chunk {key} must be a non-negative integer")
+    data = memoryview(message)[4 + head_len:]
+    if offset + len(data) > size:
+        raise FrameError("upload chunk goes past the declared file size")
+    return UploadChunk(target, name, file, size, offset, data)

@@ -28,7 +28,9 @@ from typing import Any, Callable
 
 from ..exceptions import SessionClosedException, SessionNotFoundException
 from ..protocol.app import (ClientEvent, FrameError, Inbox, Outbox, encode_command,
-                            encode_command_with_spec_json, parse_client_frame)
+                            encode_command_with_spec_json, parse_client_frame, parse_upload_chunk)
+from ..utils import random_str
+from .uploads import UploadTarget
 
 logger = logging.getLogger("pywebio_lite.session")
 
@@ -109,6 +111,9 @@ class Session:
         self._callback_counter = 0
         self._scope_stacks: dict[str, list[str]] = {}
         self.save: dict = {}  # backs session.local
+        self.uploads: dict[str, UploadTarget] = {}
+        self.pins: dict[str, object] = {}  # pin name -> its InputItem (pywebio_lite.pin)
+        self.onchange_contexts: dict[str, tuple] = {}  # task id -> the form whose onchange runs
         self.ended_by_app = False
         # Sessions are created by their adaptor in the event loop's thread.
         self._loop_thread = threading.get_ident() if loop is not None else None
@@ -197,6 +202,31 @@ class Session:
 
     def _deliver_to_task(self, event: ClientEvent) -> bool:
         raise NotImplementedError
+
+    def dispatch_binary(self, message: bytes) -> None:
+        """Apply one binary browser message: a chunk of an uploaded file."""
+        try:
+            chunk = parse_upload_chunk(message)
+        except FrameError as e:
+            logger.warning("dropped a malformed upload chunk: %s", e)
+            return
+        target = self.uploads.get(chunk.target)
+        if target is None:
+            logger.warning("dropped an upload chunk for an unknown target")
+            return
+        target.add_chunk(chunk, chunk.name)
+
+    def open_upload_target(self, limits: dict, on_refuse=None, target_id: str | None = None) -> UploadTarget:
+        """Start accepting files for one submit; `limits` maps input name -> (max_size, max_total)."""
+        target = UploadTarget(target_id or random_str(20), limits, on_refuse)
+        with self._lock:
+            self.uploads[target.target_id] = target
+        return target
+
+    def close_upload_target(self, target: UploadTarget) -> None:
+        with self._lock:
+            self.uploads.pop(target.target_id, None)
+            target.close()
 
     def _run_callback(self, func: Callable, data: Any, options: dict) -> None:
         raise NotImplementedError
@@ -288,6 +318,11 @@ class Session:
             self._closed = True
             self.ended_by_app = from_app
         self._wake_waiters()
+        with self._lock:
+            targets = list(self.uploads.values())
+            self.uploads.clear()
+        for target in targets:
+            target.close()
         self._finish_close()
 
     def _wake_waiters(self) -> None:
