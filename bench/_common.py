@@ -1,0 +1,65 @@
+"""Helpers shared by the benchmarks: processes, free ports, waiting for a port, RESULTS.md sections."""
+from __future__ import annotations
+
+import contextlib
+import os
+import pathlib
+import re
+import socket
+import subprocess
+import sys
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS = HERE / "RESULTS.md"
+#: The benchmark venv: PyWebIO 1.8.4, websockets, Playwright (never a dependency of the package).
+BENCH_PY = os.environ.get("BENCH_PYTHON", str(HERE / ".venv" / "bin" / "python"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port} after {timeout} s")
+
+
+@contextlib.contextmanager
+def process(args: list[str], *, port: int | None = None, env: dict | None = None, quiet: bool = True):
+    """Run a process for the duration of a with-block (waiting for `port` to listen first)."""
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
+    out = subprocess.DEVNULL if quiet else None
+    proc = subprocess.Popen(args, env=full_env, stdout=out, stderr=out, cwd=ROOT)
+    try:
+        if port is not None:
+            wait_port(port)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def update_results(section: str, markdown: str) -> None:
+    """Replace (or add) the `section` block of bench/RESULTS.md."""
+    start, end = f"<!-- {section} -->", f"<!-- /{section} -->"
+    block = f"{start}\n{markdown.strip()}\n{end}"
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end), re.S)
+    text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip() + "\n\n" + block + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"

@@ -1,0 +1,615 @@
+"""One TCP connection: an asyncio.Protocol that speaks HTTP/1.1 until a WebSocket upgrade.
+
+The HTTP phase serves keep-alive and pipelined requests in order through the app's
+`handle_request`. An upgrade request goes to the app's `handle_websocket`; on success the same
+Protocol object switches to WebSocket mode, hands a `WebSocket` to the handler and drives the
+sans-I/O `WebSocketProtocol`. Timeouts are loop timers (one `TimerHandle` at a time per
+connection), never a task per connection, so idle connections stay cheap.
+"""
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+from collections import deque
+
+from ..protocol import deflate as _deflate
+from ..protocol import handshake as _handshake
+from ..protocol.http import (
+    HttpError, ParseError, Request, RequestComplete, RequestHead, RequestParser,
+    Response, build_response,
+)
+from ..protocol.websocket import CloseReceived, Message, Pong, State, WebSocketProtocol
+
+logger = logging.getLogger("pywebio_lite.server")
+
+__all__ = ["WebSocketHandler", "WebSocket", "Connection"]
+
+# Connection modes: reading HTTP, speaking WebSocket, closing (input ignored), gone
+_HTTP, _WS, _DONE, _CLOSED = 0, 1, 2, 3
+_BODY_STATES = ("body", "chunk-size", "chunk-data", "chunk-end", "trailers")
+# Reasons to pause reading (bit flags: reading resumes when none is left)
+_PAUSE_PIPELINE, _PAUSE_WRITE = 1, 2
+MAX_PIPELINE = 8          # queued requests before we stop reading from a pipelining client
+_CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
+
+
+class WebSocketHandler:
+    """Base class for WebSocket handlers: override what you need. All run in the loop thread."""
+
+    def on_open(self, ws: "WebSocket") -> None:
+        """The handshake is done; `ws` can send from now on."""
+
+    def on_message(self, data: str | bytes) -> None:
+        """A whole message arrived: str for text, bytes for binary."""
+
+    def on_close(self, code: int, reason: str) -> None:
+        """The connection is gone. Called exactly once, whatever ended it (1006: no close frame)."""
+
+
+class WebSocket:
+    """The handler's side of an open WebSocket connection. Use only in the loop thread."""
+
+    __slots__ = ("_conn", "request", "remote_address", "__weakref__")
+
+    def __init__(self, conn: "Connection", request: Request):
+        self._conn = conn
+        self.request = request
+        self.remote_address = conn.remote
+
+    def send(self, data: str | bytes) -> None:
+        """Queue a text (str) or binary (bytes) message. Never blocks; dropped once closing."""
+        if isinstance(data, (bytearray, memoryview)):
+            data = bytes(data)
+        elif not isinstance(data, (str, bytes)):
+            raise TypeError("data must be str or bytes")
+        self._conn.ws_send(data)
+
+    async def drain(self) -> None:
+        """Wait until the transport's buffer is below its high-water mark (or it is closed)."""
+        await self._conn.wait_writable()
+
+    @property
+    def writable(self) -> bool:
+        """False while the transport buffer is over high water, and once the socket is closing."""
+        conn = self._conn
+        return conn.mode == _WS and not conn.write_paused and conn.ws_open
+
+    @property
+    def closed(self) -> bool:
+        return not self._conn.ws_open
+
+    def close(self, code: int = 1000, reason: str = "") -> None:
+        """Start the closing handshake (RFC 6455 §7.1.2); the handler's on_close follows."""
+        self._conn.ws_close(code, reason)
+
+    def __repr__(self) -> str:
+        return f"<WebSocket {self.remote_address} {'closed' if self.closed else 'open'}>"
+
+
+class Connection(asyncio.Protocol):
+    """Per-connection protocol. `server` holds the configuration and the app."""
+
+    __slots__ = ("server", "transport", "remote", "mode", "parser", "queue", "busy", "timer",
+                 "timer_kind", "last_data", "read_pauses", "write_paused", "waiters",
+                 "peer_eof", "proto", "ws", "handler", "close_rcvd", "closing_sent",
+                 "on_close_called", "failure_logged", "task", "corked", "corked_bytes",
+                 "__weakref__")
+
+    def __init__(self, server):
+        self.server = server
+        self.transport: asyncio.Transport | None = None
+        self.remote = None
+        self.mode = _HTTP
+        self.parser: RequestParser | None = None
+        self.queue: deque = deque()   # complete requests (or an HttpError) waiting their turn
+        self.busy = False             # the app is working on a request
+        self.timer: asyncio.TimerHandle | None = None
+        self.timer_kind = ""
+        self.last_data = 0.0
+        self.read_pauses = 0
+        self.write_paused = False
+        self.waiters: list | None = None
+        self.peer_eof = False
+        self.proto: WebSocketProtocol | None = None
+        self.ws: WebSocket | None = None
+        self.handler = None
+        self.close_rcvd: tuple[int, str] | None = None
+        self.closing_sent = False
+        self.on_close_called = False
+        self.failure_logged = False
+        self.task = None
+        self.corked = False           # inside _ws_data: handler sends are written in one go
+        self.corked_bytes = 0
+
+    # -- timers --------------------------------------------------------------------------------
+
+    def _set_timer(self, kind: str, delay: float | None) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.timer_kind = ""
+        if delay is not None and delay > 0 and self.mode != _CLOSED:
+            self.timer = self.server.loop.call_later(delay, self._on_timer)
+            self.timer_kind = kind
+
+    def _on_timer(self) -> None:
+        kind, self.timer, self.timer_kind = self.timer_kind, None, ""
+        if self.mode == _CLOSED:
+            return
+        server = self.server
+        if kind == "head":
+            # Slow-loris defence: the whole request head must arrive within header_timeout.
+            if self.parser is not None and self.parser.between_requests:
+                self._close()  # nothing sent at all: just hang up
+            else:
+                self._http_error(HttpError(408, "request header timeout"))
+        elif kind == "idle":
+            self._close()  # keep-alive connection unused for keepalive_timeout
+        elif kind == "body":
+            idle = server.loop.time() - self.last_data
+            if idle >= server.body_timeout:
+                self._http_error(HttpError(408, "request body timeout"))
+            else:
+                self._set_timer("body", server.body_timeout - idle)
+        elif kind == "ping":
+            self._send_keepalive_ping()
+        elif kind == "pong":
+            self._keepalive_timeout()
+        elif kind == "close":
+            # The peer did not finish the closing handshake (or stopped reading): drop it.
+            self.transport.abort()
+
+    # -- asyncio.Protocol ----------------------------------------------------------------------
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        server = self.server
+        self.remote = transport.get_extra_info("peername")
+        transport.set_write_buffer_limits(high=server.high_water, low=server.low_water)
+        self.parser = server.new_parser()
+        server.connections.add(self)
+        if server.closing:
+            self._close()
+            return
+        self._set_timer("head", server.header_timeout)
+
+    def connection_lost(self, exc) -> None:
+        mode = self.mode
+        self.mode = _CLOSED
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.server.connection_done(self)
+        self._wake_waiters()
+        self.parser = None
+        self.queue = ()
+        if mode == _WS or self.handler is not None:
+            if self.proto is not None and self.proto.state is not State.CLOSED:
+                try:
+                    self.proto.receive_eof()
+                except Exception:  # the protocol's bookkeeping must not stop on_close
+                    logger.debug("receive_eof failed", exc_info=True)
+            self._log_failure()
+            self._call_on_close()
+
+    def eof_received(self):
+        if self.mode == _HTTP and (self.busy or self.queue):
+            # Half-closed by the client after sending its request(s): answer, then close.
+            self.peer_eof = True
+            return True
+        return None  # let the transport close itself
+
+    def pause_writing(self) -> None:
+        self.write_paused = True
+        if self.mode == _WS:
+            # Echo-like loads: stop reading while our own output is backed up, so a client that
+            # sends fast and reads slowly cannot make us buffer without bound.
+            self._pause_reading(_PAUSE_WRITE)
+
+    def resume_writing(self) -> None:
+        self.write_paused = False
+        self._resume_reading(_PAUSE_WRITE)
+        self._wake_waiters()
+
+    def data_received(self, data: bytes) -> None:
+        if self.mode == _WS:
+            self._ws_data(data)
+        elif self.mode == _HTTP and self.parser is not None:
+            self.last_data = self.server.loop.time()
+            if self.timer_kind == "idle":
+                self._set_timer("head", self.server.header_timeout)
+            self._pump(data)
+
+    # -- flow control helpers ----------------------------------------------------------------
+
+    def _pause_reading(self, why: int) -> None:
+        if not self.read_pauses and self.mode != _CLOSED:
+            try:
+                self.transport.pause_reading()
+            except (RuntimeError, AttributeError):
+                pass
+        self.read_pauses |= why
+
+    def _resume_reading(self, why: int) -> None:
+        if not self.read_pauses & why:
+            return
+        self.read_pauses &= ~why
+        if not self.read_pauses and self.mode != _CLOSED:
+            try:
+                self.transport.resume_reading()
+            except (RuntimeError, AttributeError):
+                pass
+
+    def _wake_waiters(self) -> None:
+        waiters, self.waiters = self.waiters, None
+        for fut in waiters or ():
+            if not fut.done():
+                fut.set_result(None)
+
+    async def wait_writable(self) -> None:
+        if not self.write_paused or self.mode == _CLOSED:
+            return
+        fut = self.server.loop.create_future()
+        if self.waiters is None:
+            self.waiters = []
+        self.waiters.append(fut)
+        await fut
+
+    def _close(self) -> None:
+        """Close the transport gracefully, with a bounded wait for the buffer to drain."""
+        if self.mode == _HTTP:
+            self.mode = _DONE
+        if self.transport is None or self.transport.is_closing():
+            return
+        self.transport.close()
+        self._set_timer("close", self.server.close_timeout)
+
+    # -- HTTP phase ------------------------------------------------------------------------------
+
+    def _pump(self, data: bytes = b"") -> None:
+        """Feed the parser and queue what it completes; at most MAX_PIPELINE waiting requests,
+        the rest stays in the parser's buffer and reading pauses until the queue drains."""
+        parser = self.parser
+        check_continue = False
+        while True:
+            events = parser.feed(data, max_requests=max(MAX_PIPELINE - len(self.queue), 0))
+            data = b""
+            if check_continue and not events:
+                self._maybe_continue(parser)
+            last = None
+            for ev in events:
+                last = ev.__class__
+                if last is RequestComplete:
+                    self.queue.append(ev.request)
+                elif last is RequestHead:
+                    if self.timer_kind in ("head", "idle"):
+                        self._set_timer("", None)
+                elif last is ParseError:
+                    self.queue.append(ev.error)
+                # BodyData: streaming uploads are not wired into the server yet.
+            if last is not RequestHead:
+                break
+            # After a head with a body the parser waits for us: the next feed checks the body
+            # size, then reads the body.
+            check_continue = True
+        if len(self.queue) >= MAX_PIPELINE or parser.state == "upgraded":
+            # Enough parsed ahead, or what follows is not HTTP: the rest waits in the kernel.
+            self._pause_reading(_PAUSE_PIPELINE)
+        elif self.read_pauses & _PAUSE_PIPELINE:
+            self._resume_reading(_PAUSE_PIPELINE)
+        if parser.state in _BODY_STATES and not self.busy and self.timer_kind != "body":
+            self._set_timer("body", self.server.body_timeout)
+        self._next_request()
+
+    def _maybe_continue(self, parser: RequestParser) -> None:
+        """RFC 9110 §10.1.1: answer Expect: 100-continue once we know the body is welcome."""
+        request = parser.current_request
+        if request is None or self.busy or self.queue or parser.state not in _BODY_STATES:
+            return  # another response is in flight; the client will send the body anyway
+        if request.version == "HTTP/1.1" and \
+                "100-continue" in request.headers.get_tokens("expect"):
+            self.transport.write(_CONTINUE)
+
+    def _next_request(self) -> None:
+        """Serve the next queued request if the app is free (responses go out in order)."""
+        while not self.busy and self.queue and self.mode == _HTTP:
+            item = self.queue.popleft()
+            if isinstance(item, HttpError):
+                self._http_error(item)
+                return
+            request: Request = item
+            request.remote = self.remote
+            if _handshake.is_upgrade_request(request):
+                self._upgrade(request)
+                return
+            self.busy = True  # from here on, _pump() only queues: `request` goes first
+            self._set_timer("", None)
+            if self.parser.state == "upgraded" and not self.queue:
+                # The request asked for a protocol we do not speak (h2c...): stay with HTTP.
+                self.parser.resume()
+                self._pump()
+            elif self.read_pauses & _PAUSE_PIPELINE:
+                self._pump()  # parse what was held back now that the queue has room
+            if self.mode != _HTTP:
+                return
+            try:
+                result = self.server.app.handle_request(request)
+            except Exception:
+                logger.exception("error in handle_request for %s %s", request.method,
+                                 request.path)
+                result = Response.text(500, "internal server error")
+            if inspect.isawaitable(result):
+                self.task = self.server.loop.create_task(self._await_response(request, result))
+                return
+            self._send_response(request, result)
+        if not self.busy and self.mode == _HTTP:
+            self._after_responses()
+
+    async def _await_response(self, request: Request, awaitable) -> None:
+        try:
+            response = await awaitable
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("error in handle_request for %s %s", request.method, request.path)
+            response = Response.text(500, "internal server error")
+        self.task = None
+        self._send_response(request, response)
+        self._next_request()
+
+    def _send_response(self, request: Request, response) -> None:
+        self.busy = False
+        if not isinstance(response, Response):
+            logger.error("handle_request returned %r, not a Response", type(response).__name__)
+            response = Response.text(500, "internal server error")
+        if self.mode != _HTTP or self.transport.is_closing():
+            return
+        server = self.server
+        keep_alive = (request.keep_alive and not server.closing and not self.peer_eof
+                      and (response.get_header("connection") or "").lower() != "close")
+        try:
+            data = build_response(response, keep_alive=keep_alive,
+                                  head_only=request.method == "HEAD", date=server.http_date(),
+                                  request_version=request.version)
+        except (ValueError, TypeError):
+            logger.exception("invalid response for %s %s", request.method, request.path)
+            data = build_response(Response.text(500, "internal server error"), keep_alive=False,
+                                  date=server.http_date())
+            keep_alive = False
+        self.transport.write(data)
+        if not keep_alive:
+            self.mode = _DONE
+            self.queue.clear()
+            self._close()
+
+    def _after_responses(self) -> None:
+        """Every queued request is answered: wait for the next one, or close."""
+        if self.transport.is_closing():
+            return
+        if self.peer_eof or self.server.closing:
+            self.mode = _DONE
+            self._close()
+            return
+        parser = self.parser
+        if parser.state == "head":
+            if parser.between_requests:
+                self._set_timer("idle", self.server.keepalive_timeout)
+            elif self.timer_kind != "head":
+                self._set_timer("head", self.server.header_timeout)
+        elif parser.state in _BODY_STATES and self.timer_kind != "body":
+            self._set_timer("body", self.server.body_timeout)
+
+    def _http_error(self, error: HttpError) -> None:
+        """Answer a bad request with a short text reason and close the connection."""
+        logger.info("%s: %d %s", _peer(self.remote), error.status, error.reason)
+        self._refuse(Response.text(error.status, error.reason + "\n"))
+
+    def _refuse(self, response: Response) -> None:
+        """Send `response` and close: no more requests are read on this connection."""
+        self.mode = _DONE
+        self.queue.clear()
+        self.parser = None
+        if not self.transport.is_closing():
+            self.transport.write(build_response(response, keep_alive=False,
+                                                date=self.server.http_date()))
+        self._close()
+
+    # -- WebSocket upgrade -------------------------------------------------------------------
+
+    def _upgrade(self, request: Request) -> None:
+        server = self.server
+        # Validate the handshake first (RFC 6455 §4.2.1), so the app never sees a broken one.
+        try:
+            key = _handshake.check_request(request)
+        except _handshake.HandshakeError as exc:
+            logger.info("%s: websocket handshake refused: %d %s", _peer(self.remote),
+                        exc.status, exc.reason)
+            self._refuse(Response(exc.status, [("Content-Type", "text/plain; charset=utf-8"),
+                                               *list(exc.headers or ())],
+                                  (exc.reason + "\n").encode()))
+            return
+        try:
+            result = server.app.handle_websocket(request)
+        except Exception:
+            logger.exception("error in handle_websocket for %s", request.path)
+            self._refuse(Response.text(500, "internal server error"))
+            return
+        if isinstance(result, Response):
+            self._refuse(result)
+            return
+        if result is None or not hasattr(result, "on_message"):
+            logger.error("handle_websocket returned %r, not a handler or Response",
+                         type(result).__name__)
+            self._refuse(Response.text(500, "internal server error"))
+            return
+        offers = request.headers.get_all("sec-websocket-extensions")
+        try:
+            ext_header, deflate = _deflate.negotiate(", ".join(offers) if offers else None,
+                                                     enabled=server.deflate)
+        except Exception:
+            logger.info("%s: bad Sec-WebSocket-Extensions offer", _peer(self.remote))
+            self._refuse(Response.text(400, "bad Sec-WebSocket-Extensions"))
+            return
+        self.transport.write(_handshake.build_accept_response(key, extensions=ext_header))
+        leftover = self.parser.take_leftover()
+        self.parser = None
+        self.queue = ()  # no HTTP any more: drop the deque (memory per idle socket)
+        self.mode = _WS
+        self.handler = result
+        self.proto = WebSocketProtocol(max_message_size=server.max_message_size, deflate=deflate)
+        self.ws = WebSocket(self, request)
+        self._resume_reading(_PAUSE_PIPELINE)
+        if self.write_paused:
+            self._pause_reading(_PAUSE_WRITE)
+        self._set_timer("ping", server.ping_interval)
+        self._call(result.on_open, self.ws)
+        if leftover and self.mode == _WS:
+            self._ws_data(leftover)
+
+    # -- WebSocket phase -----------------------------------------------------------------------
+
+    @property
+    def ws_open(self) -> bool:
+        return self.mode == _WS and self.proto is not None and self.proto.state is State.OPEN
+
+    def _ws_data(self, data: bytes) -> None:
+        proto = self.proto
+        try:
+            events = proto.receive_data(data)
+        except Exception:
+            logger.exception("%s: websocket protocol error", _peer(self.remote))
+            self.transport.abort()
+            return
+        # Replies the handler sends while we dispatch this batch are written with one
+        # transport.write at the end (fewer syscalls under pipelined load); ws_send flushes
+        # early once high_water bytes are waiting, so a big burst still meets backpressure.
+        self.corked = True
+        self.corked_bytes = 0
+        try:
+            for ev in events:
+                cls = ev.__class__
+                if cls is Message:
+                    if not self.closing_sent and self.mode == _WS:
+                        self._call(self.handler.on_message, ev.data)
+                elif cls is Pong:
+                    if self.timer_kind == "pong":
+                        self._set_timer("ping", self.server.ping_interval)
+                elif cls is CloseReceived:
+                    self.close_rcvd = (ev.code, ev.reason)
+        finally:
+            self.corked = False
+        self._ws_flush()
+
+    def _ws_flush(self) -> None:
+        proto = self.proto
+        if proto is None or self.transport is None:
+            return
+        out = proto.data_to_send()
+        if out and not self.transport.is_closing():
+            self.transport.write(out)
+        if proto.failure and not self.failure_logged:
+            self._log_failure()
+        if proto.close_transport:
+            # RFC 6455 §7.1.1: the server closes the TCP connection first once the closing
+            # handshake is done. close_timeout bounds the wait for the buffer to drain.
+            if self.transport.is_closing():
+                return
+            self.transport.close()
+            self._set_timer("close", self.server.close_timeout)
+        elif proto.state is State.CLOSING and self.timer_kind not in ("close",):
+            # We sent a close frame (or failed): wait at most close_timeout for the answer.
+            self.closing_sent = True
+            self._set_timer("close", self.server.close_timeout)
+
+    def ws_send(self, data: str | bytes) -> None:
+        if not self.ws_open:
+            return
+        self.proto.send_message(data)
+        if self.corked:
+            self.corked_bytes += len(data)
+            if self.corked_bytes < self.server.high_water:
+                return
+            self.corked_bytes = 0
+        out = self.proto.data_to_send()
+        if out:
+            self.transport.write(out)
+
+    def ws_close(self, code: int = 1000, reason: str = "") -> None:
+        if not self.ws_open:
+            return
+        self.proto.send_close(code, reason)
+        self.closing_sent = True
+        self._ws_flush()
+
+    def _send_keepalive_ping(self) -> None:
+        """RFC 6455 §5.5.2: ping the peer; the Pong must come back within ping_timeout."""
+        if not self.ws_open:
+            return
+        self.proto.send_ping(b"")
+        out = self.proto.data_to_send()
+        if out:
+            self.transport.write(out)
+        if self.server.ping_timeout:
+            self._set_timer("pong", self.server.ping_timeout)
+        else:  # pings without a deadline: they still keep proxies from idling us out
+            self._set_timer("ping", self.server.ping_interval)
+
+    def _keepalive_timeout(self) -> None:
+        # Half-open connections are found here: no pong means the peer is gone or stuck.
+        logger.info("%s: keepalive ping timeout, closing with 1011", _peer(self.remote))
+        self.failure_logged = True
+        if self.proto.state is State.OPEN:
+            self.proto.fail(1011, "keepalive ping timeout")
+            out = self.proto.data_to_send()
+            if out:
+                self.transport.write(out)
+        self.transport.abort()
+
+    def shutdown(self) -> None:
+        """Server shutdown: close WebSockets with 1001, idle HTTP connections right away."""
+        if self.mode == _WS:
+            if self.ws_open:
+                self.ws_close(1001, "server shutting down")
+            elif self.timer_kind != "close":
+                self._set_timer("close", self.server.close_timeout)
+        elif self.mode == _HTTP:
+            if not self.busy and not self.queue:
+                self._close()
+            # else: _send_response closes after the response, since server.closing is set
+
+    def _call(self, method, *args) -> None:
+        """Run a handler callback; an exception is logged and closes the socket with 1011."""
+        try:
+            method(*args)
+        except Exception:
+            logger.exception("%s: error in %s", _peer(self.remote),
+                             getattr(method, "__qualname__", "handler"))
+            if self.ws_open:
+                self.proto.send_close(1011, "internal error")
+                self._ws_flush()
+
+    def _call_on_close(self) -> None:
+        if self.on_close_called or self.handler is None:
+            return
+        self.on_close_called = True
+        code, reason = self.close_rcvd if self.close_rcvd is not None else (1006, "")
+        try:
+            self.handler.on_close(code, reason)
+        except Exception:
+            logger.exception("%s: error in on_close", _peer(self.remote))
+
+    def _log_failure(self) -> None:
+        proto = self.proto
+        if proto is None or self.failure_logged or not proto.failure:
+            return
+        self.failure_logged = True
+        logger.info("%s: websocket failed (close code %s): %s", _peer(self.remote),
+                    proto.sent_close_code, proto.failure)
+
+
+def _peer(remote) -> str:
+    if isinstance(remote, tuple) and len(remote) >= 2:
+        host = remote[0]
+        return f"[{host}]:{remote[1]}" if ":" in str(host) else f"{host}:{remote[1]}"
+    return str(remote)

@@ -1,0 +1,197 @@
+"""Static files: safe path resolution under a root, MIME types, ETag/304, HEAD and gzip.
+
+`resolve_static(root, rel_path)` never returns a path outside `root`: "..", backslashes, NUL,
+absolute paths, drive letters and symlinks that lead out of the root all give None.
+`serve_static(request, root, rel_path)` turns that into a `Response` (404 when None).
+`rel_path` must already be percent-decoded (as `Request.path` is); it is not decoded again, so
+"%2e%2e" arriving here is just a file name that does not exist.
+"""
+from __future__ import annotations
+
+import gzip
+import mimetypes
+import pathlib
+import threading
+from email.utils import formatdate, parsedate_to_datetime
+
+from ..protocol.http import Request, Response
+
+__all__ = ["serve_static", "resolve_static", "content_type"]
+
+# Explicit types, so the answer does not depend on the machine's /etc/mime.types.
+_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+    ".xml": "application/xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".ico": "image/x-icon",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".ttf": "font/ttf",
+    ".otf": "font/otf",
+    ".eot": "application/vnd.ms-fontobject",
+    ".wasm": "application/wasm",
+    ".pdf": "application/pdf",
+}
+_COMPRESSIBLE = ("text/", "application/json", "application/xml", "image/svg+xml",
+                 "application/javascript")
+GZIP_MIN_SIZE = 1024
+_GZIP_CACHE_LIMIT = 32 << 20  # bytes of compressed data kept in memory
+_gzip_cache: dict[tuple, bytes] = {}
+_gzip_cache_size = 0
+_gzip_lock = threading.Lock()
+
+
+def content_type(path: pathlib.Path | str) -> str:
+    """The Content-Type for a file name (text types carry charset=utf-8)."""
+    suffix = pathlib.PurePosixPath(str(path)).suffix.lower()
+    if suffix in _TYPES:
+        return _TYPES[suffix]
+    guessed = mimetypes.guess_type("x" + suffix)[0] if suffix else None
+    if not guessed:
+        return "application/octet-stream"
+    if guessed.startswith("text/"):
+        guessed += "; charset=utf-8"
+    return guessed
+
+
+def resolve_static(root: pathlib.Path | str, rel_path: str) -> pathlib.Path | None:
+    """The regular file `rel_path` names under `root`, or None if it is missing or unsafe."""
+    if not isinstance(rel_path, str):
+        raise TypeError("rel_path must be a str")
+    if not rel_path or "\x00" in rel_path or "\\" in rel_path or rel_path.startswith("/"):
+        return None
+    parts = rel_path.split("/")
+    for part in parts:
+        # ".." climbs out; ":" is a drive letter or an NTFS stream; "." and "" are harmless but
+        # are never produced by a well-formed URL to one of our files.
+        if part in ("", ".", "..") or ":" in part:
+            return None
+    try:
+        base = pathlib.Path(root).resolve(strict=True)
+        path = base.joinpath(*parts).resolve(strict=True)
+    except (OSError, RuntimeError, ValueError):
+        return None  # missing, symlink loop, name too long...
+    # A symlink may point anywhere: only what really lives under root is served.
+    if not path.is_relative_to(base) or not path.is_file():
+        return None
+    return path
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """RFC 9110 §13.1.2 If-None-Match: "*" or a list of entity-tags, compared weakly."""
+    if header.strip() == "*":
+        return True
+    tag = etag[2:] if etag.startswith("W/") else etag
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate.startswith("W/"):
+            candidate = candidate[2:]
+        if candidate == tag:
+            return True
+    return False
+
+
+def _accepts_gzip(header: str | None) -> bool:
+    """RFC 9110 §12.5.3 Accept-Encoding: gzip (or *) with a non-zero q-value."""
+    if not header:
+        return False
+    for item in header.split(","):
+        coding, _, params = item.strip().partition(";")
+        coding = coding.strip().lower()
+        if coding not in ("gzip", "x-gzip", "*"):
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q > 0:
+            return True
+    return False
+
+
+def _gzipped(path: pathlib.Path, size: int, mtime_ns: int, data: bytes) -> bytes:
+    global _gzip_cache_size
+    key = (str(path), size, mtime_ns)
+    cached = _gzip_cache.get(key)
+    if cached is not None:
+        return cached
+    compressed = gzip.compress(data, compresslevel=6, mtime=0)
+    with _gzip_lock:
+        if _gzip_cache_size + len(compressed) > _GZIP_CACHE_LIMIT:
+            _gzip_cache.clear()
+            _gzip_cache_size = 0
+        if key not in _gzip_cache:
+            _gzip_cache[key] = compressed
+            _gzip_cache_size += len(compressed)
+    return compressed
+
+
+def serve_static(request: Request, root: pathlib.Path | str, rel_path: str, *,
+                 cache_control: str = "no-cache") -> Response:
+    """Answer `request` with the file `rel_path` under `root`.
+
+    GET and HEAD only (405 otherwise); 404 for anything missing or outside root; 304 when
+    If-None-Match (or If-Modified-Since) says the client's copy is current; gzip for text files
+    over 1 KiB when the client accepts it.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return Response.text(405, "method not allowed", headers=[("Allow", "GET, HEAD")])
+    path = resolve_static(root, rel_path)
+    if path is None:
+        return Response.text(404, "not found")
+    try:
+        st = path.stat()
+    except OSError:
+        return Response.text(404, "not found")
+    ctype = content_type(path)
+    compressible = ctype.startswith(_COMPRESSIBLE) and st.st_size > GZIP_MIN_SIZE
+    use_gzip = compressible and _accepts_gzip(request.headers.get("accept-encoding"))
+    # A strong validator per representation (RFC 9110 §8.8.3): the gzip body gets its own tag.
+    etag = f'"{st.st_size:x}-{st.st_mtime_ns:x}{"-gz" if use_gzip else ""}"'
+    headers = [("ETag", etag),
+               ("Last-Modified", formatdate(st.st_mtime, usegmt=True)),
+               ("Cache-Control", cache_control)]
+    if compressible:
+        headers.append(("Vary", "Accept-Encoding"))
+    # RFC 9110 §13.1.2 / §13.1.3: If-None-Match wins; If-Modified-Since only without it.
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        not_modified = _etag_matches(inm, etag)
+    else:
+        not_modified = False
+        ims = request.headers.get("if-modified-since")
+        if ims:
+            try:
+                since = parsedate_to_datetime(ims).timestamp()
+                not_modified = int(st.st_mtime) <= since
+            except (TypeError, ValueError, IndexError, OverflowError):
+                not_modified = False
+    if not_modified:
+        return Response(304, headers)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return Response.text(404, "not found")
+    headers.insert(0, ("Content-Type", ctype))
+    headers.append(("X-Content-Type-Options", "nosniff"))
+    if use_gzip:
+        data = _gzipped(path, st.st_size, st.st_mtime_ns, data)
+        headers.append(("Content-Encoding", "gzip"))
+    return Response(200, headers, data)

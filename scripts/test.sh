@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the test tools and runs every test: unit and session tests (tests/), browser tests in
+# Debian's Chromium (e2e/), and the fast Autobahn|Testsuite WebSocket conformance run.
+# Idempotent; safe on a fresh machine (apt needs root or sudo).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null; then
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q -e '.[test]'
+
+.venv/bin/python -m pytest tests e2e -q -p no:cacheprovider
+bash scripts/autobahn.sh fast

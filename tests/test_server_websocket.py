@@ -1,0 +1,417 @@
+"""The server's WebSocket side over real sockets, with a hand-written client that masks its own
+frames: upgrade and refusals, echo, keepalive pings, close handshakes and timeouts, on_close
+exactly once, shutdown with 1001, backpressure, and isolation between clients."""
+import asyncio
+import socket
+import struct
+import threading
+import zlib
+
+import pytest
+
+from pywebio_lite.protocol.http import Response
+from pywebio_lite.server import WebSocket
+
+from test_server_support import (
+    SAFETY_TIMEOUT, HttpReader, OneHandlerApp, Recorder, WSClient, connect, encode_frame,
+    handshake_request, running,
+)
+
+
+@pytest.fixture
+def app():
+    return OneHandlerApp()
+
+
+@pytest.fixture
+def server(app):
+    with running(app, ping_interval=None) as srv:
+        yield srv
+
+
+def only_handler(app) -> Recorder:
+    assert len(app.handlers) == 1
+    return app.handlers[0]
+
+
+class TestUpgrade:
+    """RFC 6455 §4.2: the opening handshake on any path."""
+
+    def test_101(self, server, app):
+        client = WSClient(server, "/any/path?x=1")
+        assert client.status == 101
+        assert client.headers["sec-websocket-accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+        assert client.headers["upgrade"].lower() == "websocket"
+        _, ws = only_handler(app).wait("open")
+        assert isinstance(ws, WebSocket)
+        assert ws.request.path == "/any/path" and ws.request.query_arg("x") == "1"
+        assert ws.remote_address[0] == "127.0.0.1"
+        client.close_socket()
+
+    def test_frames_sent_with_the_handshake_are_not_lost(self, server, app):
+        client = WSClient(server, after=encode_frame(0x1, b"early"))
+        assert client.status == 101
+        assert client.recv_message() == (0x1, b"early")
+        client.close_socket()
+
+    def test_upgrade_pipelined_after_a_plain_request(self, server):
+        # The upgrade waits for the earlier response; frames sent right behind it survive.
+        with connect(server) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n" + handshake_request()
+                         + encode_frame(0x1, b"queued"))
+            reader = HttpReader(sock)
+            assert reader.read_response()[2] == b"hello"
+            assert reader.read_response(head=True)[0] == 101
+            assert reader.read_exact(8) == b"\x81\x06queued"
+
+    def test_refused_by_app(self):
+        class Refuser(OneHandlerApp):
+            def handle_websocket(self, request):
+                return Response.text(403, "origin not allowed")
+
+        with running(Refuser()) as srv:
+            with connect(srv) as sock:
+                sock.sendall(handshake_request())
+                reader = HttpReader(sock)
+                status, headers, body = reader.read_response()
+                assert (status, body) == (403, b"origin not allowed")
+                assert reader.at_eof()
+
+    def test_wrong_version_426(self, server, app):
+        with connect(server) as sock:
+            sock.sendall(handshake_request().replace(b"Version: 13", b"Version: 8"))
+            reader = HttpReader(sock)
+            status, headers, _ = reader.read_response()
+            assert status == 426 and headers["sec-websocket-version"] == "13"
+            assert reader.at_eof()
+        assert app.handlers == []  # the app never saw the broken handshake
+
+    @pytest.mark.parametrize("mutate", [
+        lambda r: r.replace(b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n", b""),
+        lambda r: r.replace(b"dGhlIHNhbXBsZSBub25jZQ==", b"c2hvcnQ="),
+        lambda r: r.replace(b"GET", b"POST", 1).replace(b"Host", b"Content-Length: 0\r\nHost"),
+        lambda r: r.replace(b"Connection: Upgrade", b"Connection: keep-alive"),
+    ])
+    def test_bad_handshake_400(self, server, mutate):
+        with connect(server) as sock:
+            sock.sendall(mutate(handshake_request()))
+            reader = HttpReader(sock)
+            assert reader.read_response()[0] == 400
+            assert reader.at_eof()
+
+    def test_app_exception_500(self):
+        class Broken(OneHandlerApp):
+            def handle_websocket(self, request):
+                raise RuntimeError("bug")
+
+        with running(Broken()) as srv:
+            with connect(srv) as sock:
+                sock.sendall(handshake_request())
+                assert HttpReader(sock).read_response()[0] == 500
+
+    def test_plain_http_still_works(self, server):
+        with connect(server) as sock:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert HttpReader(sock).read_response()[2] == b"hello"
+
+
+class TestEcho:
+    """Messages reach on_message whole; ws.send goes out as one frame."""
+
+    def test_text_and_binary(self, server, app):
+        client = WSClient(server)
+        client.send_text("h\u00e9llo")
+        assert client.recv_message() == (0x1, "h\u00e9llo".encode())
+        client.send_binary(b"\x00\xff" * 40000)
+        assert client.recv_message() == (0x2, b"\x00\xff" * 40000)
+        handler = only_handler(app)
+        assert handler.wait("message")[1] == "h\u00e9llo"
+        assert handler.wait("message")[1] == b"\x00\xff" * 40000
+        client.close_socket()
+
+    def test_fragments_with_a_ping_between(self, server):
+        client = WSClient(server)
+        client.send_frame(0x1, b"ab", fin=False)
+        client.send_frame(0x9, b"ping!")
+        client.send_frame(0x0, b"cd", fin=False)
+        client.send_frame(0x0, b"ef")
+        assert client.recv_frame() == (True, False, 0xA, b"ping!")  # RFC 6455 §5.5.3
+        assert client.recv_message() == (0x1, b"abcdef")
+        client.close_socket()
+
+    def test_many_small_messages_in_one_write(self, server):
+        client = WSClient(server)
+        client.sock.sendall(b"".join(encode_frame(0x1, str(i).encode()) for i in range(500)))
+        assert [client.recv_message()[1] for _ in range(500)] == [str(i).encode() for i in range(500)]
+        client.close_socket()
+
+    def test_permessage_deflate(self, server):
+        client = WSClient(server, extra=b"Sec-WebSocket-Extensions: permessage-deflate; "
+                                        b"client_max_window_bits\r\n")
+        assert client.headers["sec-websocket-extensions"].startswith("permessage-deflate")
+        comp = zlib.compressobj(wbits=-15)
+        data = b"compress me " * 100
+        payload = comp.compress(data) + comp.flush(zlib.Z_SYNC_FLUSH)
+        assert payload.endswith(b"\x00\x00\xff\xff")
+        client.send_frame(0x2, payload[:-4], rsv=4)  # RFC 7692 §7.2.1: RSV1, tail removed
+        opcode, echoed = client.recv_message()
+        assert (opcode, echoed) == (0x2, data)
+        client.close_socket()
+
+    def test_deflate_disabled(self, app):
+        with running(app, deflate=False) as srv:
+            client = WSClient(srv, extra=b"Sec-WebSocket-Extensions: permessage-deflate\r\n")
+            assert client.status == 101 and "sec-websocket-extensions" not in client.headers
+            client.close_socket()
+
+    def test_send_types(self, server, app):
+        client = WSClient(server)
+        ws = only_handler(app).wait("open")[1]
+        with pytest.raises(TypeError, match="data"):
+            ws.send(123)
+        client.close_socket()
+
+
+class TestClose:
+    """RFC 6455 §7: closing handshakes. on_close is called exactly once, whatever ends it."""
+
+    def test_client_initiated(self, app):
+        with running(app, ping_interval=None) as srv:
+            client = WSClient(srv)
+            client.send_close(1000, "bye")
+            assert client.recv_close()[0] == 1000
+            assert client.reader.at_eof()  # RFC 6455 §7.1.1: the server closes TCP first
+            handler = only_handler(app)
+            assert handler.wait("close")[1:] == (1000, "bye")
+        assert handler.closes == [(1000, "bye")]
+
+    def test_client_close_without_code(self, app):
+        with running(app, ping_interval=None) as srv:
+            client = WSClient(srv)
+            client.send_close(None)
+            assert client.recv_close() == (None, "")
+            assert only_handler(app).wait("close")[1] == 1005
+        assert only_handler(app).closes == [(1005, "")]
+
+    def test_tcp_drop_is_1006(self, app):
+        with running(app, ping_interval=None) as srv:
+            client = WSClient(srv)
+            only_handler(app).wait("open")
+            client.close_socket()
+            assert only_handler(app).wait("close")[1:] == (1006, "")
+        assert only_handler(app).closes == [(1006, "")]
+
+    def test_server_initiated(self, app):
+        with running(app, ping_interval=None) as srv:
+            client = WSClient(srv)
+            ws = only_handler(app).wait("open")[1]
+            srv.loop.call_soon_threadsafe(ws.close, 4000, "done")
+            assert client.recv_close() == (4000, "done")
+            client.send_close(4000, "done")
+            assert client.reader.at_eof()
+            assert only_handler(app).wait("close")[1:] == (4000, "done")
+        assert only_handler(app).closes == [(4000, "done")]
+
+    def test_close_timeout_aborts(self, app):
+        with running(app, ping_interval=None, close_timeout=0.2) as srv:
+            client = WSClient(srv)
+            ws = only_handler(app).wait("open")[1]
+            srv.loop.call_soon_threadsafe(ws.close)
+            assert client.recv_close() == (1000, "")
+            # We never answer: the server gives up after close_timeout and drops TCP.
+            assert client.reader.at_eof()
+            assert only_handler(app).wait("close")[1] == 1006
+        assert len(only_handler(app).closes) == 1
+
+    def test_send_after_close_is_dropped(self, app):
+        with running(app, ping_interval=None) as srv:
+            client = WSClient(srv)
+            ws = only_handler(app).wait("open")[1]
+            done = threading.Event()
+
+            def close_then_send():
+                ws.close()
+                ws.send("too late")
+                done.set()
+
+            srv.loop.call_soon_threadsafe(close_then_send)
+            assert done.wait(SAFETY_TIMEOUT)
+            assert client.recv_frame()[2] == 0x8  # the close frame, nothing after it
+            assert not ws.writable and ws.closed
+            client.close_socket()
+
+    def test_protocol_failure_closes_and_logs(self, app, caplog):
+        with caplog.at_level("INFO", logger="pywebio_lite.server"):
+            with running(app, ping_interval=None) as srv:
+                client = WSClient(srv)
+                client.send_frame(0x1, b"unmasked", mask=None)  # RFC 6455 §5.1
+                assert client.recv_close()[0] == 1002
+                assert client.reader.at_eof()
+                only_handler(app).wait("close")
+        assert len(only_handler(app).closes) == 1
+        lines = [r.getMessage() for r in caplog.records if "websocket failed" in r.getMessage()]
+        assert len(lines) == 1 and "1002" in lines[0] and "127.0.0.1" in lines[0]
+
+    def test_message_too_big_1009(self, app):
+        with running(app, ping_interval=None, max_message_size=1000) as srv:
+            client = WSClient(srv)
+            client.send_binary(b"x" * 1001)
+            assert client.recv_close()[0] == 1009
+            assert client.reader.at_eof()
+
+    def test_handler_exception_closes_1011(self):
+        class Crashing(Recorder):
+            def on_message(self, data):
+                super().on_message(data)
+                raise ValueError("handler bug")
+
+        app = OneHandlerApp(Crashing)
+        with running(app, ping_interval=None) as srv:
+            client = WSClient(srv)
+            client.send_text("x")
+            assert client.recv_message() == (0x1, b"x")
+            assert client.recv_close() == (1011, "internal error")
+            client.send_close(1011)
+            assert client.reader.at_eof()
+        assert len(only_handler(app).closes) == 1
+
+
+class TestKeepalive:
+    """Keepalive pings (RFC 6455 §5.5.2) notice dead peers."""
+
+    def test_no_pong_closes_1011(self, app):
+        with running(app, ping_interval=0.1, ping_timeout=0.1) as srv:
+            client = WSClient(srv)
+            fin, _, opcode, _ = client.recv_frame()
+            assert opcode == 0x9  # the ping, which this client ignores
+            assert client.recv_close() == (1011, "keepalive ping timeout")
+            assert client.reader.at_eof()
+            assert only_handler(app).wait("close")[1] == 1006
+        assert len(only_handler(app).closes) == 1
+
+    def test_answered_pings_keep_it_open(self, app):
+        with running(app, ping_interval=0.05, ping_timeout=5) as srv:
+            client = WSClient(srv)
+            for _ in range(3):
+                _, _, opcode, payload = client.recv_frame()
+                assert opcode == 0x9
+                client.send_frame(0xA, payload)
+            client.send_text("still here")
+            while True:
+                frame = client.recv_frame()
+                if frame[2] == 0x1:
+                    break
+                client.send_frame(0xA, frame[3])
+            assert frame[3] == b"still here"
+            client.close_socket()
+
+
+class TestShutdown:
+    """Server.close / stop_thread: every WebSocket gets 1001 "server shutting down"."""
+
+    def test_1001_on_stop(self, app):
+        srv_ctx = running(app, ping_interval=None)
+        srv = srv_ctx.__enter__()
+        clients = [WSClient(srv) for _ in range(3)]
+        for i in range(3):
+            app.handlers[i].wait("open")
+        stopper = threading.Thread(target=srv_ctx.__exit__, args=(None, None, None))
+        stopper.start()
+        for client in clients:
+            assert client.recv_close() == (1001, "server shutting down")
+            client.send_close(1001)
+            assert client.reader.at_eof()
+        stopper.join()
+        assert [h.closes for h in app.handlers] == [[(1001, "")]] * 3
+
+    def test_unresponsive_clients_do_not_hang_shutdown(self, app):
+        srv_ctx = running(app, ping_interval=None, close_timeout=0.2)
+        srv = srv_ctx.__enter__()
+        client = WSClient(srv)
+        app.handlers[0].wait("open")
+        srv_ctx.__exit__(None, None, None)  # the client never answers the close
+        assert client.recv_close()[0] == 1001
+        assert client.reader.at_eof()
+        assert app.handlers[0].closes == [(1006, "")]
+
+
+class FloodHandler(Recorder):
+    """On "flood": send until the transport is over high water, then await drain()."""
+
+    def __init__(self):
+        super().__init__(echo=False)
+
+    def on_message(self, data):
+        super().on_message(data)
+        if data == "flood":
+            sent = 0
+            while self.ws.writable:
+                self.ws.send(b"x" * 65536)
+                sent += 1
+            self.events.put(("paused", sent))
+            asyncio.ensure_future(self._after_drain())
+        else:
+            self.ws.send(data)
+
+    async def _after_drain(self):
+        await self.ws.drain()
+        self.events.put(("drained",))
+        self.ws.send("drained")
+
+
+class TestBackpressure:
+    """writable / drain() follow the transport's high and low water marks."""
+
+    def test_drain_resumes_when_client_reads(self):
+        app = OneHandlerApp(FloodHandler)
+        with running(app, ping_interval=None, high_water=64 * 1024, low_water=16 * 1024) as srv:
+            client = WSClient(srv)
+            client.send_text("flood")
+            handler = only_handler(app)
+            _, sent = handler.wait("paused")
+            assert sent >= 1
+            # Now read everything: the server drains, then says so.
+            for _ in range(sent):
+                assert client.recv_message() == (0x2, b"x" * 65536)
+            assert client.recv_message() == (0x1, b"drained")
+            client.close_socket()
+
+    def test_drain_returns_when_writable(self, app):
+        with running(app, ping_interval=None) as srv:
+            client = WSClient(srv)
+            ws = only_handler(app).wait("open")[1]
+            fut = asyncio.run_coroutine_threadsafe(ws.drain(), srv.loop)
+            assert fut.result(SAFETY_TIMEOUT) is None
+            assert ws.writable
+            client.close_socket()
+
+
+class TestIsolation:
+    """A misbehaving or stalled client does not affect another one."""
+
+    def test_bad_and_slow_clients_do_not_disturb(self):
+        app = OneHandlerApp(FloodHandler)
+        with running(app, ping_interval=None) as srv:
+            # 1: never reads while the server floods it.
+            stalled = WSClient(srv)
+            stalled.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            stalled.send_text("flood")
+            app.handlers[0].wait("paused")
+            # 2: sends a frame header announcing 2**62 bytes.
+            huge = WSClient(srv)
+            huge.sock.sendall(b"\x82\xff" + struct.pack("!Q", 1 << 62) + b"mask")
+            # 3: sends half a frame and stops.
+            half = WSClient(srv)
+            half.sock.sendall(encode_frame(0x1, b"incomplete message")[:8])
+            # 4: a slow-loris HTTP client.
+            loris = connect(srv)
+            loris.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n")
+            # A well-behaved client is served normally.
+            good = WSClient(srv)
+            for i in range(50):
+                good.send_text(f"msg {i}")
+                assert good.recv_message() == (0x1, f"msg {i}".encode())
+            assert huge.recv_close()[0] == 1009
+            for c in (stalled, huge, half, good):
+                c.close_socket()
+            loris.close()
