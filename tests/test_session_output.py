@@ -829,3 +829,56 @@ def test_outside_a_session_raises_not_found():
         put_text("x")
     with pytest.raises(SessionNotFoundException):
         get_current_session()
+
+
+class TestNothingLeaks:
+    """When the browser leaves, the session's threads and tasks end and the session is freed."""
+
+    @pytest.mark.parametrize("kind", ["thread", "coroutine"])
+    def test_session_is_freed_after_the_browser_leaves(self, kind):
+        import gc
+        import weakref
+        from pywebio_lite.input import input as ask
+
+        def sync_main():
+            put_buttons(["b"], onclick=lambda _: None)
+            ask("waiting forever")
+
+        async def async_main():
+            async def background():
+                await asyncio.sleep(3600)
+            run_async(background())
+            put_buttons(["b"], onclick=lambda _: None)
+            await ask("waiting forever")
+
+        threads_before = set(threading.enumerate())
+        client = AppClient(sync_main if kind == "thread" else async_main).start()
+        client.wait_for("input_group")
+        ref = weakref.ref(client.session)
+        client.close()
+        for t in set(threading.enumerate()) - threads_before:
+            if t.name.startswith("pywebio"):
+                t.join()
+        del client
+        gc.collect()
+        assert ref() is None, gc.get_referrers(ref())
+        assert not [t for t in threading.enumerate() if t.name.startswith("pywebio") and t not in threads_before]
+
+
+def test_a_fast_thread_app_waits_for_a_slow_browser(monkeypatch):
+    """The outbox is bounded: the app thread waits while the browser is not taking frames."""
+    from pywebio_lite.session.base import Session
+    monkeypatch.setattr(Session, "max_pending_commands", 100)
+    progress = []
+
+    def main():
+        for i in range(1000):
+            put_text(i)
+            progress.append(i)
+
+    client = AppClient(main)
+    client._collect = lambda: None  # a browser that reads nothing
+    client.start()
+    client.wait_until(lambda: client.session._senders_waiting == 1)  # the app thread is parked
+    assert len(progress) == 100 and client.session.pending_commands() == 101
+    client.close()  # the browser leaves: the waiting app thread is released

@@ -88,6 +88,9 @@ class Session:
     debug = False
     #: Most events queued for one task that is not reading them; later ones are dropped.
     max_queued_events = 100
+    #: A thread that queues more commands than this while the browser is not taking them waits
+    #: until half have left, so a fast app and a slow connection cannot fill the memory.
+    max_pending_commands = 20000
     is_coroutine = False
 
     def __init__(self, target: Callable, session_info: dict | None = None, *,
@@ -101,6 +104,8 @@ class Session:
         self._on_output = on_output
         self._on_close = on_close
         self._lock = threading.Lock()
+        self._drained = threading.Condition(self._lock)
+        self._senders_waiting = 0
         self.outbox = Outbox(history_chars=history_chars)
         self.inbox = Inbox()
         self._flush_scheduled = False
@@ -139,10 +144,24 @@ class Session:
             if self._closed:
                 return
             self.outbox.add(encoded)
-            if self._flush_scheduled:
-                return
+            schedule = not self._flush_scheduled
             self._flush_scheduled = True
-        self._schedule_flush()
+            if len(self.outbox) > self.max_pending_commands and self.loop is not None \
+                    and threading.get_ident() != self._loop_thread:
+                if schedule:
+                    self._schedule_flush()
+                    schedule = False
+                self._wait_for_drain()
+        if schedule:
+            self._schedule_flush()
+
+    def _wait_for_drain(self) -> None:
+        """Block the calling (app) thread until the outbox is half empty. Holds self._lock."""
+        self._senders_waiting += 1
+        try:
+            self._drained.wait_for(lambda: self._closed or len(self.outbox) <= self.max_pending_commands // 2)
+        finally:
+            self._senders_waiting -= 1
 
     def _schedule_flush(self) -> None:
         if self.loop is None:
@@ -164,7 +183,10 @@ class Session:
     def take_frame(self) -> str | None:
         """The next frame of waiting commands (for the adaptor), or None."""
         with self._lock:
-            return self.outbox.take_frame()
+            frame = self.outbox.take_frame()
+            if self._senders_waiting:
+                self._drained.notify_all()
+            return frame
 
     def pending_commands(self) -> int:
         with self._lock:
@@ -317,6 +339,7 @@ class Session:
                 self.outbox.add(encode_command("close_session"))
             self._closed = True
             self.ended_by_app = from_app
+            self._drained.notify_all()
         self._wake_waiters()
         with self._lock:
             targets = list(self.uploads.values())
