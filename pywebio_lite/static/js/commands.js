@@ -1,0 +1,98 @@
+/**
+ * Command name -> handler (docs/protocol.md §3), and how one frame's commands are applied.
+ *
+ * Other modules add commands with `registerCommand` (the forms code registers input_group,
+ * update_input, destroy_form and pin_*). A module that is only needed by some apps is loaded on
+ * first use: `registerLazy(markers, load)` loads it before the first frame whose JSON text holds
+ * one of `markers`, and that frame (and every later one) waits for it.
+ */
+import { finish } from './connection.js';
+import { outputCtl, place, flushPending } from './scopes.js';
+import { render, takeMounts } from './render.js';
+import { env, setEnv, noteOutput } from './env.js';
+import { showPopup, closePopup } from './popup.js';
+import { showToast } from './toast.js';
+import { runScript } from './script.js';
+import { download } from './download.js';
+import { setProgressbar } from './renderers/progressbar.js';
+import { setStatus } from './status.js';
+
+/** Draw an output spec and put it into its scope (§4). */
+function output(spec) {
+  const el = render(spec);
+  noteOutput(el, spec.scope);
+  place(spec.scope, el, spec.position ?? -1);
+  runMounts();
+}
+
+/** Run what renderers asked to do once their element is in the document (html scripts...). */
+export function runMounts() {
+  const mounts = takeMounts();
+  if (!mounts) return;
+  flushPending();
+  for (const fn of mounts) {
+    try { fn(); } catch (err) { console.error(err); }
+  }
+}
+
+function openApp(spec) {
+  const url = `?app=${encodeURIComponent(spec.name)}`;
+  if (spec.new_window) open(url, '_blank', 'noopener');
+  else location.href = url;
+}
+
+const handlers = new Map(Object.entries({
+  output,
+  output_ctl: outputCtl,
+  popup: showPopup,
+  close_popup: closePopup,
+  toast: showToast,
+  set_progressbar: setProgressbar,
+  run_script: runScript,
+  download,
+  set_env: setEnv,
+  open_app: openApp,
+  close_session() { finish(); setStatus('closed'); },
+}));
+
+/** Add (or replace) the handler of a command: handler(spec, command). */
+export function registerCommand(name, handler) {
+  handlers.set(name, handler);
+}
+
+const lazies = [];
+
+/** Load `load()` (a dynamic import) before the first frame whose text contains one of `markers`. */
+export function registerLazy(markers, load) {
+  lazies.push({ markers: [].concat(markers), load, promise: null, done: false });
+}
+
+/** null, or a Promise that settles when every module this frame needs has loaded. */
+export function prepareFrame(text) {
+  const waits = [];
+  for (const lazy of lazies) {
+    if (lazy.done || !lazy.markers.some((m) => text.includes(m))) continue;
+    lazy.promise ||= lazy.load().finally(() => { lazy.done = true; });
+    waits.push(lazy.promise);
+  }
+  return waits.length ? Promise.allSettled(waits) : null;
+}
+
+/** Apply one frame's commands, in order. One bad command never stops the others. */
+export function applyCommands(commands) {
+  for (const cmd of commands) {
+    const handler = handlers.get(cmd.command);
+    if (env.debug) console.debug('pywebio_lite <', cmd);
+    if (!handler) {
+      console.warn(`pywebio_lite: unknown command ${cmd.command}`);
+      continue;
+    }
+    try {
+      handler(cmd.spec, cmd);
+    } catch (err) {
+      console.error(`pywebio_lite: the ${cmd.command} command failed`, err, cmd);
+    }
+  }
+  flushPending();
+  runMounts();
+}

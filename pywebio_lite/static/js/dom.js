@@ -1,0 +1,73 @@
+/**
+ * Small DOM helpers shared by every module.
+ *
+ * Rule: user text always reaches the page through textContent / text nodes. Only the html,
+ * markdown and widget renderers put raw HTML in (via `parseHTML`).
+ */
+
+/**
+ * Create an element: h('button', {class: 'x', type: 'button'}, 'label', childNode).
+ * Attribute values of null/undefined/false are skipped, true sets an empty attribute.
+ * String children become text nodes.
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  if (attrs) {
+    for (const key in attrs) {
+      const value = attrs[key];
+      if (value == null || value === false) continue;
+      el.setAttribute(key, value === true ? '' : value);
+    }
+  }
+  for (const child of children) {
+    if (child != null) el.append(child);  // append() turns strings into text nodes
+  }
+  return el;
+}
+
+/** The element with this id, or null. */
+export const byId = (id) => document.getElementById(id);
+
+/** A fresh id for aria wiring (tabs, dialogs). */
+let idCounter = 0;
+export const uid = (prefix) => `pwl-${prefix}-${++idCounter}`;
+
+/** Raw HTML as a DocumentFragment. Its <script>s are inert until `runScripts` revives them. */
+export function parseHTML(html) {
+  const tpl = document.createElement('template');
+  tpl.innerHTML = html;
+  return tpl.content;
+}
+
+/**
+ * Run the <script> elements under `root` (which must be in the document), in document order.
+ * A script made by innerHTML never runs, so each one is replaced by a new copy; an external
+ * script is awaited before the next one runs, like a parser would (plotly/bokeh HTML needs it).
+ */
+export async function runScripts(root) {
+  for (const old of root.querySelectorAll('script')) {
+    const type = (old.getAttribute('type') || '').trim().toLowerCase();
+    const runnable = !type || type === 'module' || /^(text|application)\/(x-)?(java|ecma)script$/.test(type);
+    if (!runnable || old.pwlRan || !old.isConnected) continue;
+    const script = document.createElement('script');
+    for (const attr of old.attributes) script.setAttribute(attr.name, attr.value);
+    script.textContent = old.textContent;
+    script.pwlRan = true;
+    const external = old.hasAttribute('src') && !old.hasAttribute('async') && type !== 'module';
+    const done = external && new Promise((resolve) => {
+      script.addEventListener('load', resolve, { once: true });
+      script.addEventListener('error', resolve, { once: true });
+    });
+    if (external) script.async = false;
+    old.replaceWith(script);
+    if (done) await done;
+  }
+}
+
+/** Does this element react to Enter/clicks on its own (so it needs no role="button")? */
+export function isInteractive(el) {
+  return el.matches('a[href], button, input, select, textarea, summary, details, [tabindex]');
+}
+
+/** CSS length from a user value: a bare number means pixels. */
+export const cssLength = (value) => (/^\d+(\.\d+)?$/.test(String(value)) ? `${value}px` : String(value));

@@ -1,0 +1,54 @@
+/**
+ * Page settings (the set_env command) and the output effects they control: the fade-in of new
+ * output and scrolling to the bottom when ROOT grows (once per batch of frames, see `settle`).
+ */
+
+/** Current settings. The forms code reads the input_* keys from here. */
+export const env = {
+  title: document.title,
+  output_animation: true,
+  auto_scroll_bottom: false,
+  output_max_width: null,
+  input_panel_fixed: true,
+  input_panel_min_height: 300,
+  input_panel_init_height: 300,
+  input_auto_focus: true,
+  debug: false,
+};
+
+/** Outputs of one batch that still get the fade-in; a burst beyond this just appears. */
+const ANIMATED_PER_BATCH = 64;
+let animated = 0;
+let scrollWanted = false;
+
+export function setEnv(spec) {
+  Object.assign(env, spec);
+  if ('title' in spec) document.title = spec.title;
+  if ('output_max_width' in spec) {
+    document.getElementById('pwl-page').style.maxWidth = spec.output_max_width || '';
+  }
+}
+
+/** Called for every new top-level output element before it is placed. */
+export function noteOutput(el, scope) {
+  if (env.output_animation && animated < ANIMATED_PER_BATCH) {
+    animated++;
+    el.classList.add('pwl-enter');
+  }
+  if (scope === 'ROOT' && env.auto_scroll_bottom) scrollWanted = true;
+}
+
+/**
+ * After a batch of frames was applied (just before the browser draws): scroll once. A hidden tab
+ * scrolls when it is shown again (measuring the page for every frame would cost a layout each).
+ */
+export function settle() {
+  animated = 0;
+  if (!scrollWanted) return;
+  if (document.hidden) {
+    document.addEventListener('visibilitychange', settle, { once: true });
+    return;
+  }
+  scrollWanted = false;
+  window.scrollTo({ top: document.documentElement.scrollHeight, behavior: 'instant' });
+}

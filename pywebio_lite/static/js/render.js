@@ -1,0 +1,103 @@
+/**
+ * Output spec -> element (docs/protocol.md §4).
+ *
+ * `render(spec)` looks up the renderer of spec.type (one file per type in ./renderers/), then
+ * applies the keys every spec may carry: style, onclick and container.
+ *
+ * A renderer is `(spec) => Element` and may set two properties on the element it returns:
+ *   el.pwlBody  the content area (becomes the `container` scope; default: el itself)
+ *   el.pwlMain  where style/onclick go (default: el itself), e.g. the spinner inside put_loading
+ * A renderer that needs its element in the document (to run scripts, measure...) calls
+ * `afterMount(fn)`; fn runs right after the element is inserted.
+ */
+import { sendEvent } from './connection.js';
+import { h, isInteractive } from './dom.js';
+import { SCOPE_PREFIX } from './scopes.js';
+import text from './renderers/text.js';
+import markdown from './renderers/markdown.js';
+import html from './renderers/html.js';
+import code from './renderers/code.js';
+import table from './renderers/table.js';
+import buttons from './renderers/buttons.js';
+import image from './renderers/image.js';
+import link from './renderers/link.js';
+import progressbar from './renderers/progressbar.js';
+import loading from './renderers/loading.js';
+import alert from './renderers/alert.js';
+import collapse from './renderers/collapse.js';
+import scrollable from './renderers/scrollable.js';
+import tabs from './renderers/tabs.js';
+import widget from './renderers/widget.js';
+import row from './renderers/row.js';
+import column from './renderers/column.js';
+import grid from './renderers/grid.js';
+import scope from './renderers/scope.js';
+
+const renderers = new Map(Object.entries({
+  text, markdown, html, code, table, buttons, image, link, progressbar, loading, alert,
+  collapse, scrollable, tabs, widget, row, column, grid, scope,
+}));
+
+/** Add (or replace) the renderer of a spec type, e.g. the forms code registers 'pin'. */
+export function registerRenderer(type, fn) {
+  renderers.set(type, fn);
+}
+
+let mounts = null;
+
+/** Run `fn` once the element being rendered is in the document. */
+export function afterMount(fn) {
+  (mounts ||= []).push(fn);
+}
+
+/** The functions queued by afterMount since the last call (null if none). */
+export function takeMounts() {
+  const taken = mounts;
+  mounts = null;
+  return taken;
+}
+
+/** Draw one spec. A string is plain text; null is an empty box. */
+export function render(spec) {
+  if (spec == null) return h('div', { class: 'pwl-empty' });
+  if (typeof spec !== 'object') return h('p', { class: 'pwl-text' }, String(spec));
+  const renderer = renderers.get(spec.type);
+  if (!renderer) {
+    console.warn(`pywebio_lite: no renderer for output type ${spec.type}`);
+    return h('div', { class: 'pwl-empty', 'data-type': spec.type });
+  }
+  const el = renderer(spec);
+  if (spec.style || spec.onclick) decorate(el.pwlMain || el, spec);
+  if (spec.container) {
+    const body = el.pwlBody || el;
+    body.id = SCOPE_PREFIX + spec.container;
+    body.classList.add('pwl-scope');
+  }
+  return el;
+}
+
+/** Draw a list of content values into `parent` (a fragment is built first, then inserted). */
+export function renderInto(parent, contents) {
+  if (!contents?.length) return parent;
+  const frag = document.createDocumentFragment();
+  for (const item of contents) frag.append(render(item));
+  parent.append(frag);
+  return parent;
+}
+
+function decorate(el, spec) {
+  if (spec.style) el.setAttribute('style', (el.getAttribute('style') || '') + spec.style);
+  const ids = spec.onclick;
+  if (!ids?.length) return;
+  el.classList.add('pwl-clickable');
+  const fire = () => { for (const id of ids) sendEvent('callback', id, null); };
+  el.addEventListener('click', fire);
+  if (isInteractive(el)) return;
+  el.setAttribute('role', 'button');
+  el.tabIndex = 0;
+  el.addEventListener('keydown', (ev) => {
+    if (ev.target !== el || (ev.key !== 'Enter' && ev.key !== ' ')) return;
+    ev.preventDefault();
+    fire();
+  });
+}
