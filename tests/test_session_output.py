@@ -882,3 +882,21 @@ def test_a_fast_thread_app_waits_for_a_slow_browser(monkeypatch):
     client.wait_until(lambda: client.session._senders_waiting == 1)  # the app thread is parked
     assert len(progress) == 100 and client.session.pending_commands() == 101
     client.close()  # the browser leaves: the waiting app thread is released
+
+
+def test_gathered_pywebio_calls_each_get_their_own_task():
+    """Two eval_js in asyncio.gather wait on two different tasks, so both get their answer."""
+    async def main():
+        with use_scope("inside"):
+            a, b = await asyncio.gather(eval_js("'a'"), eval_js("'b'"))
+            put_text(a + b)
+
+    c = AppClient(main).start()
+    c.wait_until(lambda: len([x for x in c.commands if x["command"] == "run_script"]) == 2)
+    scripts = [x for x in c.commands if x["command"] == "run_script"]
+    assert scripts[0]["task_id"] != scripts[1]["task_id"]
+    for s in reversed(scripts):
+        c.send("js_yield", s["task_id"], s["spec"]["code"].strip("'"))
+    out = c.wait_for("output", lambda s: s.get("content") == "ab")["spec"]
+    assert out["scope"] == "inside"
+    c.close()

@@ -62,6 +62,9 @@ def current_binding() -> tuple:
                 "No session found in this context. PyWebIO functions can only be called inside an "
                 "app run by start_server(); a thread you start must be registered with "
                 "register_thread(thread) before it calls them.")
+    session = binding[0]
+    if session.is_coroutine:  # each asyncio task is its own PyWebIO task (asyncio.gather works)
+        return session, session.current_task_id(binding[1])
     return binding
 
 
@@ -127,8 +130,12 @@ class Session:
     def send_task_command(self, command: str, spec: Any = None, task_id: str | None = None) -> None:
         """Queue one command for the browser. `task_id` defaults to the calling task's id."""
         if task_id is None:
-            binding = _current.get() or _registered_threads.get(threading.current_thread())
-            task_id = binding[1] if binding and binding[0] is self else None
+            try:
+                session, task_id = current_binding()
+            except SessionNotFoundException:  # e.g. a deferred function after the session closed
+                session = None
+            if session is not self:
+                task_id = None
         self._queue(encode_command(command, spec, task_id))
 
     def send_command(self, command: str, spec: Any = None) -> None:

@@ -17,6 +17,7 @@ import contextvars
 import itertools
 import logging
 import threading
+import weakref
 from collections import deque
 from typing import Any, Callable, Coroutine
 
@@ -68,6 +69,10 @@ class CoroutineBasedSession(Session):
         self._waiters: dict[str, asyncio.Future] = {}
         self._alive = 0  # main + run_async tasks still running
         self.main_task: asyncio.Task | None = None
+        # Every asyncio task that calls PyWebIO functions gets a task id: ours when we spawned it,
+        # a new one for tasks the app made itself (asyncio.gather, create_task...).
+        self._task_ids: "weakref.WeakKeyDictionary[asyncio.Task, str]" = weakref.WeakKeyDictionary()
+        self._other_tasks: set[str] = set()
 
     def start(self) -> None:
         """Start the app's main task (call from the event loop's thread)."""
@@ -82,8 +87,35 @@ class CoroutineBasedSession(Session):
         self._tasks[task_id] = task
         return task
 
+    def current_task_id(self, bound_id: str) -> str:
+        """The id of the running asyncio task; `bound_id` (the id in its context) if none runs.
+
+        A task the app started itself gets its own id the first time it calls PyWebIO, with a
+        copy of the scope stack of the task that started it.
+        """
+        task = asyncio.current_task(self.loop) if self._in_loop_thread() else None
+        if task is None:
+            return bound_id
+        task_id = self._task_ids.get(task)
+        if task_id is None:
+            coro = task.get_coro()
+            task_id = f"{getattr(coro, '__name__', 'task')}-{next(self._ids)}"
+            self._task_ids[task] = task_id
+            self._other_tasks.add(task_id)
+            parent = self._scope_stacks.get(bound_id)
+            if parent is not None:
+                self._scope_stacks[task_id] = list(parent)
+            task.add_done_callback(lambda _: self._forget_other(task_id))
+        return task_id
+
+    def _forget_other(self, task_id: str) -> None:
+        self._other_tasks.discard(task_id)
+        self._events.pop(task_id, None)
+        self.forget_task(task_id)
+
     async def _run_task(self, coro: Coroutine, task_id: str, counts: bool) -> Any:
         _current.set((self, task_id))  # this task's own context copy
+        self._task_ids[asyncio.current_task()] = task_id
         try:
             return await coro
         except (SessionException, asyncio.CancelledError):
@@ -111,7 +143,7 @@ class CoroutineBasedSession(Session):
         if waiter is not None and not waiter.done():
             waiter.set_result(event.as_dict())
             return True
-        if event.task_id not in self._tasks:
+        if event.task_id not in self._tasks and event.task_id not in self._other_tasks:
             return False
         q = self._events.setdefault(event.task_id, deque())
         if len(q) >= self.max_queued_events:

@@ -83,7 +83,8 @@ class UploadTarget:
                 return None
             f = self.files[chunk.file] = _File(name, chunk.size)
             max_size, max_total = self.limits[name]
-            total = sum(g.size for g in self.files.values() if g.name == name)
+            # files refused earlier do not count (the page sends new numbers when it submits again)
+            total = sum(g.size for g in self.files.values() if g.name == name and g.error is None)
             if max_size and chunk.size > max_size:
                 return self._refuse(f, f"The file is too big: {format_size(chunk.size)} "
                                        f"(the limit is {format_size(max_size)})")
@@ -130,6 +131,7 @@ class UploadTarget:
             raise UploadError("Invalid file")
         if isinstance(modified, bool) or not isinstance(modified, (int, float)):
             modified = 0.0
+        del self.files[index]  # taken once: a later submit sends the file again under a new number
         return {"filename": os.path.basename(filename.replace("\\", "/")), "content": self._content(f),
                 "mime_type": mime, "last_modified": float(modified)}
 
