@@ -11,6 +11,8 @@ import html
 import inspect
 import json
 import os
+import posixpath
+import re
 import string
 from pathlib import Path
 from typing import Callable
@@ -140,6 +142,35 @@ def _make_index_app(apps: dict[str, Callable]) -> Callable:
 
 
 _template_cache: dict[str, string.Template] = {}
+_preload_cache: dict[str, list[str]] = {}
+_IMPORT_RE = re.compile(r"""^\s*import\s+(?:[^'"]*?\s+from\s+)?['"](\./[^'"]+|\.\./[^'"]+)['"]""", re.M)
+
+
+def static_module_graph(entry: str = "js/main.js") -> list[str]:
+    """Every module `entry` imports statically, transitively (paths relative to STATIC_PATH).
+
+    The page preloads them all at once, instead of the browser discovering them one level of
+    imports at a time. Dynamic ``import()`` (lazy modules) is not followed.
+    """
+    graph = _preload_cache.get(entry)
+    if graph is not None:
+        return graph
+    seen, todo = [], [entry]
+    while todo:
+        rel = todo.pop()
+        if rel in seen:
+            continue
+        seen.append(rel)
+        try:
+            with open(os.path.join(STATIC_PATH, rel), encoding="utf-8") as f:
+                source = f.read()
+        except OSError:
+            continue
+        base = posixpath.dirname(rel)
+        for target in _IMPORT_RE.findall(source):
+            todo.append(posixpath.normpath(posixpath.join(base, target)))
+    _preload_cache[entry] = seen
+    return seen
 
 
 def _template() -> string.Template:
@@ -165,10 +196,14 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
     css_style = meta.get("css_style")
     style_tag = "<style>" + css_style.replace("</", "<\\/") + "</style>" if css_style else ""
     client_config = {"protocol": protocol, "debug": bool(debug), "version": version}
+    if debug:
+        _preload_cache.clear()  # files may be edited while developing
+    preloads = "".join(f'<link rel="modulepreload" href="{esc(base_url + rel)}">' for rel in static_module_graph())
     return _template().safe_substitute(
         title=esc(meta.get("title") or "PyWebIO Application"),
         description=esc(meta.get("description") or ""),
         base=esc(base_url),
+        preloads=preloads,
         theme=theme if theme in ("dark", "light") else "auto",  # auto follows prefers-color-scheme
         css_links=css_links,
         style_tag=style_tag,

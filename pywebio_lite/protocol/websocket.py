@@ -23,10 +23,10 @@ Theory of operation (receive side):
 
 from __future__ import annotations
 
-import codecs
 import enum
 import os
 import struct
+from codecs import utf_8_decode as _utf8_decode
 from dataclasses import dataclass
 
 from .deflate import Deflate, DeflateError, InflateLimitError
@@ -292,27 +292,40 @@ class WebSocketProtocol:
         self._frame_b0 = 0
         self._frame_mask = None
         self._frame_parts: list = []
-        self._decoder = None  # incremental UTF-8 decoder, created on the first fragmented text
+        self._frame_text = False  # the streamed frame is text: decoded as it arrives
+        self._utf8_tail = b""  # the start of a UTF-8 character cut by the end of a text piece
+        # Our close frame, held back until the replies to the messages returned with the peer's
+        # close (or before a protocol error) are queued: (code, reason, payload or None).
+        self._held: tuple | None = None
 
     # -- input ----------------------------------------------------------------------------------
 
     def receive_data(self, data: bytes) -> list:
-        """Feed bytes from the peer; return the events completed by them, in order."""
+        """Feed bytes from the peer; return the events completed by them, in order.
+
+        If the input ends the conversation (the peer's close frame, or a protocol error that fails
+        the connection) *after* other events, those events are returned and our close frame is
+        held back until the next call other than ``send_message``/``send_ping``/``send_pong``
+        (normally ``data_to_send``): replies sent while handling the returned events go out ahead
+        of it. Meanwhile ``close_held`` is True and ``state`` still OPEN.
+        """
+        if self._held is not None:
+            self._release_close()
         if self._discard or not data:
             return []
         if type(data) is not bytes and type(data) is not bytearray:
             data = bytes(data)  # e.g. a memoryview: slices must have .decode()
         events: list = []
+        pos = 0
         if self._frame_left:
-            # The rest of a large frame's payload (see _start_streaming).
-            data = self._continue_streaming(data, events)
-            if not data:
+            # The rest of a streamed frame's payload (see _start_streaming); _buf is empty.
+            pos = self._continue_streaming(data, events)
+            if pos < 0:
                 return events
         buf = self._buf
         if buf:
             buf += data
             data = buf
-        pos = 0
         end = len(data)
         max_size = self._max_size
         masked_in = not self._client  # RFC 6455 §5.1: client-to-server frames are masked
@@ -332,7 +345,7 @@ class WebSocketProtocol:
                     length = (data[pos + 2] << 8) | data[pos + 3]
                     start = pos + 4
                     if length < 126:
-                        self.fail(1002, "non-minimal frame length encoding")
+                        self._input_error(1002, "non-minimal frame length encoding", events)
                         break
                 else:
                     if avail < 10:
@@ -340,59 +353,57 @@ class WebSocketProtocol:
                     length = int.from_bytes(data[pos + 2 : pos + 10], "big")
                     start = pos + 10
                     if length >> 63:
-                        self.fail(1002, "frame length with the most significant bit set")
+                        self._input_error(
+                            1002, "frame length with the most significant bit set", events
+                        )
                         break
                     if length < 0x10000:
-                        self.fail(1002, "non-minimal frame length encoding")
+                        self._input_error(1002, "non-minimal frame length encoding", events)
                         break
             # Validate the header before waiting for the payload.
             if (b0 == 0x81 or b0 == 0x82) and not self._msg_opcode:
                 # The common case: a whole uncompressed text or binary message in one frame.
                 if max_size is not None and length > max_size:
-                    self.fail(1009, f"message of {length} bytes exceeds the limit of {max_size}")
+                    self._input_error(
+                        1009, f"message of {length} bytes exceeds the limit of {max_size}", events
+                    )
                     break
             else:
                 error = self._check_header(b0, length)
                 if error is not None:
-                    self.fail(*error)
+                    self._input_error(*error, events)
                     break
             if b1 & 0x80:
                 if not masked_in:
                     # RFC 6455 §5.1: a client must fail on a masked frame from the server.
-                    self.fail(1002, "masked frame from the server")
-                    break
-                if avail < start - pos + 4 + length:
-                    if length >= _STREAM_MIN and avail >= start - pos + 4:
-                        mask = data[start : start + 4]
-                        self._start_streaming(b0, length, mask, data, start + 4, end)
-                        pos = end
+                    self._input_error(1002, "masked frame from the server", events)
                     break
                 mask = data[start : start + 4]
                 start += 4
-                stop = start + length
-                if mask == b"\x00\x00\x00\x00":
-                    payload = data[start:stop]
-                else:
-                    payload = _unmask(data, start, stop, mask)
+            elif masked_in:
+                # RFC 6455 §5.1: the server must fail on an unmasked frame from a client.
+                self._input_error(1002, "unmasked frame from the client", events)
+                break
             else:
-                if masked_in:
-                    # RFC 6455 §5.1: the server must fail on an unmasked frame from a client.
-                    self.fail(1002, "unmasked frame from the client")
-                    break
-                stop = start + length
-                if stop > end:
-                    if length >= _STREAM_MIN:
-                        self._start_streaming(b0, length, None, data, start, end)
-                        pos = end
-                    break
+                mask = None
+            stop = start + length
+            if stop > end:
+                # An incomplete frame: stream it if it is large or text, else wait for the rest.
+                if start <= end and (length >= _STREAM_MIN or self._is_text_frame(b0)):
+                    self._start_streaming(b0, length, mask, data, start, end, events)
+                    pos = end
+                break
+            if mask is None or mask == b"\x00\x00\x00\x00":
                 payload = data[start:stop]
+            else:
+                payload = _unmask(data, start, stop, mask)
             pos = stop
             if b0 == 0x81 and not self._msg_opcode:
                 try:
                     events.append(Message(payload.decode("utf-8")))
                 except UnicodeDecodeError:
                     # RFC 6455 §8.1: invalid UTF-8 in a text message fails the connection.
-                    self.fail(1007, "invalid UTF-8 in a text message")
+                    self._input_error(1007, "invalid UTF-8 in a text message", events)
                     break
             elif b0 == 0x82 and not self._msg_opcode:
                 events.append(Message(payload if type(payload) is bytes else bytes(payload)))
@@ -406,45 +417,113 @@ class WebSocketProtocol:
             buf += memoryview(data)[pos:]
         return events
 
-    # A frame of 64 KiB or more whose payload has not fully arrived is not buffered: the bytes
-    # that did arrive are unmasked into pieces right away and the frame completes when the last
-    # piece comes (one join then). This keeps a large message to one copy of each byte instead
-    # of growing a buffer and then unmasking it.
+    def _input_error(self, code: int, reason: str, events: list) -> bool:
+        """The peer broke the protocol: fail the connection (RFC 6455 §7.1.7). While events parsed
+        before the error are being returned, the close frame is held (see ``receive_data``).
+        Returns False, meaning "stop parsing"."""
+        if events and not self._close_sent:
+            self.failure = reason
+            self._discard = True
+            self._drop_input()
+            self._held = (code, reason, None)
+        else:
+            self.fail(code, reason)
+        return False
 
-    def _start_streaming(self, b0: int, length: int, mask, data, start: int, end: int) -> None:
+    def _drop_input(self) -> None:
+        self._buf = bytearray()
+        self._msg_parts.clear()
+        self._frame_left = 0
+        self._frame_parts = []
+        self._frame_text = False
+
+    def _release_close(self) -> None:
+        """Queue the close frame that ``receive_data`` held back, after what was sent meanwhile."""
+        code, reason, payload = self._held
+        self._held = None
+        if payload is None:
+            self.fail(code, reason)  # a protocol error
+        else:
+            self._queue_close(payload, code, "")  # the answer to the peer's close
+            self.state = State.CLOSED
+
+    @property
+    def close_held(self) -> bool:
+        """True between a ``receive_data`` that returned events and ended the conversation, and
+        the next call that queues our close frame (see ``receive_data``)."""
+        return self._held is not None
+
+    # A frame whose payload has not fully arrived is not buffered when it is 64 KiB or more, or
+    # when it carries text: the bytes that did arrive are unmasked right away, binary pieces are
+    # kept and joined once when the last piece comes, text goes through the message's UTF-8
+    # decoder piece by piece. A large message thus costs one copy of each byte instead of a
+    # growing buffer, and invalid UTF-8 fails the connection as soon as it arrives (RFC 6455 §8.1
+    # recommends failing fast), even in the middle of a frame.
+
+    def _is_text_frame(self, b0: int) -> bool:
+        """Is this (validated) data frame uncompressed text, the first frame or a continuation?"""
+        if b0 & 0x40:
+            return False
+        opcode = b0 & 0x0F
+        if opcode == 0:
+            return self._msg_opcode == 1 and not self._msg_compressed
+        return opcode == 1
+
+    def _start_streaming(self, b0: int, length: int, mask, data, start: int, end: int,
+                         events: list) -> None:
         self._frame_b0 = b0
-        self._frame_mask = None if mask is None else bytes(mask)
+        self._frame_mask = None if mask is None or mask == b"\x00\x00\x00\x00" else bytes(mask)
         self._frame_left = length
         self._frame_done = 0
         self._frame_parts = []
-        self._stream(data, start, end)
+        self._frame_text = self._is_text_frame(b0)
+        if self._frame_text and b0 & 0x0F:
+            self._open_message(b0)
+        self._stream(data, start, end, events)
 
-    def _stream(self, data, start: int, end: int) -> None:
+    def _stream(self, data, start: int, end: int, events: list) -> bool:
         """Take ``data[start:end]`` as the next bytes of the streamed frame's payload."""
+        if start == end:
+            return True
         mask = self._frame_mask
+        parts = [] if self._frame_text else self._frame_parts
         if mask is None:
-            self._frame_parts.append(data[start:end])
+            parts.append(data[start:end])
         else:
             # RFC 6455 §5.3: payload byte j is XORed with mask[j % 4]; rotate the key so that
             # this piece, which starts at payload offset _frame_done, begins on the right byte.
             r = self._frame_done & 3
-            _unmask_into(self._frame_parts, data, start, end, mask[r:] + mask[:r] if r else mask)
+            _unmask_into(parts, data, start, end, mask[r:] + mask[:r] if r else mask)
         self._frame_done += end - start
         self._frame_left -= end - start
+        if self._frame_text:
+            for piece in parts:
+                if not self._decode_text(piece, False):
+                    return self._input_error(1007, "invalid UTF-8 in a text message", events)
+        return True
 
-    def _continue_streaming(self, data, events: list):
-        """Feed input to the streamed frame; return the input left after it (None if none)."""
+    def _continue_streaming(self, data, events: list) -> int:
+        """Feed input to the streamed frame; return how much of ``data`` it took, or -1 when
+        nothing more is to be parsed from ``data``."""
         n = len(data)
         take = self._frame_left if self._frame_left < n else n
-        self._stream(data, 0, take)
+        if not self._stream(data, 0, take, events):
+            return -1
         if self._frame_left:
-            return None
-        parts = self._frame_parts
-        self._frame_parts = []
-        payload = parts[0] if len(parts) == 1 else b"".join(parts)
-        if not self._dispatch(self._frame_b0, payload, events):
-            return None
-        return data[take:] if take < n else None
+            return -1
+        b0 = self._frame_b0
+        if self._frame_text:
+            self._frame_text = False
+            self._msg_size += self._frame_done
+            if b0 & 0x80 and not self._end_text(events):
+                return -1
+        else:
+            parts = self._frame_parts
+            self._frame_parts = []
+            payload = parts[0] if len(parts) == 1 else b"".join(parts)
+            if not self._dispatch(b0, payload, events):
+                return -1
+        return take if take < n and not self._discard else -1
 
     def _dispatch(self, b0: int, payload, events: list) -> bool:
         """Handle one complete frame (the general path); False: stop parsing."""
@@ -452,8 +531,7 @@ class WebSocketProtocol:
             try:
                 events.append(Message(payload.decode("utf-8")))
             except UnicodeDecodeError:
-                self.fail(1007, "invalid UTF-8 in a text message")
-                return False
+                return self._input_error(1007, "invalid UTF-8 in a text message", events)
             return True
         if b0 == 0x82 and not self._msg_opcode:
             events.append(Message(payload if type(payload) is bytes else bytes(payload)))
@@ -463,9 +541,9 @@ class WebSocketProtocol:
     def receive_eof(self) -> list:
         """The peer closed the TCP connection. Returns ``[CloseReceived(1006, "")]`` if that
         happened without a close frame (RFC 6455 §7.1.5), else ``[]``."""
-        self._buf = bytearray()
-        self._frame_left = 0
-        self._frame_parts = []
+        if self._held is not None:
+            self._release_close()
+        self._drop_input()
         self._discard = True
         self._close_pending = False  # nothing more can reach the peer
         if self.state is State.CLOSED:
@@ -521,6 +599,51 @@ class WebSocketProtocol:
                 return 1009, f"message exceeds the limit of {self._max_size} bytes"
         return None
 
+    def _open_message(self, b0: int) -> None:
+        """The first frame of a data message (RFC 6455 §5.4) starts the message's state."""
+        self._msg_opcode = b0 & 0x0F
+        self._msg_compressed = bool(b0 & 0x40)
+        self._msg_size = 0
+        self._msg_wire = 0
+        self._utf8_tail = b""
+
+    def _decode_text(self, payload, final: bool) -> bool:
+        """Decode the next piece of a text message into ``_msg_parts``; False if it is not valid
+        UTF-8 (RFC 6455 §8.1). An invalid sequence is found as soon as the piece holding it
+        arrives ("fail fast"); a character cut by the end of the piece waits in ``_utf8_tail``."""
+        tail = self._utf8_tail
+        if tail:
+            payload = tail + payload
+            self._utf8_tail = b""
+        try:
+            text, used = _utf8_decode(payload, "strict", final)
+        except UnicodeDecodeError:
+            return False
+        if used != len(payload):
+            tail = bytes(payload[used:])
+            # Python's decoder holds ED A0..ED BF (UTF-16 surrogates) until the next byte arrives,
+            # although no continuation can make them valid: reject them now.
+            if len(tail) > 1 and tail[0] == 0xED and tail[1] > 0x9F:
+                return False
+            self._utf8_tail = tail
+        if text:
+            self._msg_parts.append(text)
+        return True
+
+    def _end_text(self, events: list) -> bool:
+        """The last frame of a text message has been decoded: emit the message."""
+        if not self._decode_text(b"", True):  # the message ends inside a character
+            return self._input_error(1007, "invalid UTF-8 in a text message", events)
+        parts = self._msg_parts
+        if len(parts) == 1:
+            text = parts[0]
+        else:
+            text = "".join(parts)
+        parts.clear()
+        self._msg_opcode = 0
+        events.append(Message(text))
+        return True
+
     def _handle_frame(self, b0: int, payload, events: list) -> bool:
         """Handle a complete, validated frame other than the fast-path ones. False: stop."""
         opcode = b0 & 0x0F
@@ -528,72 +651,42 @@ class WebSocketProtocol:
             return self._handle_control(opcode, payload, events)
         fin = b0 & 0x80
         if opcode:
-            # The first frame of a message (RFC 6455 §5.4).
-            self._msg_opcode = opcode
-            self._msg_compressed = bool(b0 & 0x40)
-            self._msg_size = 0
-            self._msg_wire = 0
-            if opcode == 1 and not fin:
-                if self._decoder is None:
-                    self._decoder = codecs.getincrementaldecoder("utf-8")()
-                else:
-                    self._decoder.reset()
+            self._open_message(b0)
         self._msg_wire += len(payload)
         if self._msg_compressed:
             limit = None if self._max_size is None else self._max_size - self._msg_size
             try:
                 payload = self._deflate.decompress(payload, bool(fin), limit)
             except InflateLimitError:
-                self.fail(1009, f"inflated message exceeds the limit of {self._max_size} bytes")
-                return False
+                return self._input_error(
+                    1009, f"inflated message exceeds the limit of {self._max_size} bytes", events
+                )
             except DeflateError as exc:
-                self.fail(1002, str(exc))
-                return False
+                return self._input_error(1002, str(exc), events)
         self._msg_size += len(payload)
-        parts = self._msg_parts
         if self._msg_opcode == 1:
             if fin and opcode:  # a whole message in one (compressed) frame
                 try:
                     text = payload.decode("utf-8")
                 except UnicodeDecodeError:
-                    self.fail(1007, "invalid UTF-8 in a text message")
-                    return False
-            else:
-                # RFC 6455 §8.1 with one incremental decoder per message, so an invalid sequence
-                # fails as soon as the fragment holding it arrives ("fail fast").
-                decoder = self._decoder
-                try:
-                    text = decoder.decode(payload, bool(fin))
-                except UnicodeDecodeError:
-                    self.fail(1007, "invalid UTF-8 in a text message")
-                    return False
-                if not fin:
-                    # Python's decoder holds ED A0..ED BF (UTF-16 surrogates) until the next byte
-                    # arrives although no continuation can make them valid: reject them now.
-                    pending = decoder.getstate()[0]
-                    if len(pending) > 1 and pending[0] == 0xED and pending[1] > 0x9F:
-                        self.fail(1007, "invalid UTF-8 in a text message")
-                        return False
-            if not fin:
-                if text:
-                    parts.append(text)
+                    return self._input_error(1007, "invalid UTF-8 in a text message", events)
+                self._msg_opcode = 0
+                events.append(Message(text))
                 return True
-            if parts:
-                parts.append(text)
-                text = "".join(parts)
-                parts.clear()
-            events.append(Message(text))
-        else:
-            if not fin:
-                parts.append(payload)
-                return True
-            if parts:
-                parts.append(payload)
-                payload = b"".join(parts)
-                parts.clear()
-            elif type(payload) is not bytes:
-                payload = bytes(payload)
-            events.append(Message(payload))
+            if not self._decode_text(payload, False):
+                return self._input_error(1007, "invalid UTF-8 in a text message", events)
+            return self._end_text(events) if fin else True
+        parts = self._msg_parts
+        if not fin:
+            parts.append(payload)
+            return True
+        if parts:
+            parts.append(payload)
+            payload = b"".join(parts)
+            parts.clear()
+        elif type(payload) is not bytes:
+            payload = bytes(payload)
+        events.append(Message(payload))
         self._msg_opcode = 0
         return True
 
@@ -617,31 +710,33 @@ class WebSocketProtocol:
         if n == 0:
             code, reason = 1005, ""  # RFC 6455 §7.1.5: no status code was present
         elif n == 1:
-            self.fail(1002, "close frame with a 1-byte payload")
-            return False
+            return self._input_error(1002, "close frame with a 1-byte payload", events)
         else:
             code = (payload[0] << 8) | payload[1]
             if not is_valid_close_code(code):
-                self.fail(1002, f"invalid close code {code}")
-                return False
+                return self._input_error(1002, f"invalid close code {code}", events)
             try:
                 reason = payload[2:].decode("utf-8")
             except UnicodeDecodeError:
-                self.fail(1007, "invalid UTF-8 in the close reason")
-                return False
+                return self._input_error(1007, "invalid UTF-8 in the close reason", events)
         self.close_code = code
         self.close_reason = reason
-        events.append(CloseReceived(code, reason))
         # An incomplete fragmented message is abandoned: RFC 6455 §5.4 allows control frames,
         # close included, between fragments, and nothing may follow a close (§5.5.1).
         self._msg_opcode = 0
         self._msg_parts.clear()
+        self._discard = True  # RFC 6455 §5.5.1: nothing may follow a close frame
         if not self._close_sent:
             # RFC 6455 §5.5.1: answer with a close frame, echoing the status code (an empty close
-            # is answered with an empty close: 1005 never goes on the wire).
+            # is answered with an empty close: 1005 never goes on the wire). The answer waits
+            # for the replies to messages that came before the close (see receive_data).
+            if events:
+                self._held = (code if n else None, "", payload[:2])
+                events.append(CloseReceived(code, reason))
+                return False
             self._queue_close(payload[:2], code if n else None, "")
         self.state = State.CLOSED
-        self._discard = True  # RFC 6455 §5.5.1: nothing may follow a close frame
+        events.append(CloseReceived(code, reason))
         return False
 
     # -- output ---------------------------------------------------------------------------------
@@ -693,6 +788,8 @@ class WebSocketProtocol:
         encoded = reason.encode("utf-8")
         if len(encoded) > 123:
             raise ValueError("reason must be at most 123 bytes in UTF-8")  # RFC 6455 §5.5
+        if self._held is not None:
+            self._release_close()  # the held close frame goes first
         if self._close_sent:
             return
         self._queue_close(code.to_bytes(2, "big") + encoded, code, reason)
@@ -702,14 +799,13 @@ class WebSocketProtocol:
         """Fail the connection (RFC 6455 §7.1.7): queue a close frame with ``code`` unless one
         was sent already (or the code may not be sent, like 1006), and discard further input.
         ``close_transport`` turns True once the close frame has been drained."""
+        if self._held is not None:
+            self._release_close()  # the held close frame goes first
         if self.state is State.CLOSED and self._discard:
             return
         self.failure = reason or f"failed with close code {code}"
         self._discard = True
-        self._buf = bytearray()
-        self._msg_parts.clear()
-        self._frame_left = 0
-        self._frame_parts = []
+        self._drop_input()
         if not self._close_sent:
             if is_valid_close_code(code):
                 encoded = reason.encode("utf-8")[:123].decode("utf-8", "ignore").encode("utf-8")
@@ -718,15 +814,23 @@ class WebSocketProtocol:
                 self._close_sent = True  # RFC 6455 §7.4.1: e.g. 1006 is never sent
         self.state = State.CLOSED
 
-    def data_to_send(self) -> bytes:
-        """Return and clear everything queued for the peer (``b""`` if nothing)."""
+    def buffers_to_send(self) -> list:
+        """Return and clear everything queued for the peer as a list of ``bytes`` (frame headers
+        and payloads, in order; ``[]`` if nothing). Write them in order, e.g. with
+        ``transport.writelines``: a large payload is handed over as it is, never copied."""
+        if self._held is not None:
+            self._release_close()
         out = self._out
         if not out:
-            return b""
-        data = out[0] if len(out) == 1 else b"".join(out)
-        out.clear()
+            return []
+        self._out = []
         self._close_pending = False
-        return data
+        return out
+
+    def data_to_send(self) -> bytes:
+        """Return and clear everything queued for the peer, joined (``b""`` if nothing)."""
+        out = self.buffers_to_send()
+        return out[0] if len(out) == 1 else b"".join(out)
 
     @property
     def close_transport(self) -> bool:

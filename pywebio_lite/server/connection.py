@@ -31,6 +31,7 @@ _BODY_STATES = ("body", "chunk-size", "chunk-data", "chunk-end", "trailers")
 # Reasons to pause reading (bit flags: reading resumes when none is left)
 _PAUSE_PIPELINE, _PAUSE_WRITE = 1, 2
 MAX_PIPELINE = 8          # queued requests before we stop reading from a pipelining client
+_JOIN_MAX = 16 * 1024     # WebSocket output pieces up to this size are joined into one write
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
@@ -501,13 +502,32 @@ class Connection(asyncio.Protocol):
             self.corked = False
         self._ws_flush()
 
+    def _ws_write(self, buffers: list) -> None:
+        """Write the protocol's output pieces in order: small ones (frame headers, short
+        messages) joined into one write, large payloads handed to the transport as they are, so
+        a big message is never copied on its way out."""
+        write = self.transport.write
+        small = []
+        for piece in buffers:
+            if len(piece) <= _JOIN_MAX:
+                small.append(piece)
+                continue
+            if small:
+                write(small[0] if len(small) == 1 else b"".join(small))
+                small = []
+            # A memoryview: if the socket takes only part of it, the transport keeps the rest
+            # without an intermediate copy.
+            write(memoryview(piece))
+        if small:
+            write(small[0] if len(small) == 1 else b"".join(small))
+
     def _ws_flush(self) -> None:
         proto = self.proto
         if proto is None or self.transport is None:
             return
-        out = proto.data_to_send()
+        out = proto.buffers_to_send()
         if out and not self.transport.is_closing():
-            self.transport.write(out)
+            self._ws_write(out)
         if proto.failure and not self.failure_logged:
             self._log_failure()
         if proto.close_transport:
@@ -525,15 +545,18 @@ class Connection(asyncio.Protocol):
     def ws_send(self, data: str | bytes) -> None:
         if not self.ws_open:
             return
-        self.proto.send_message(data)
+        proto = self.proto
+        proto.send_message(data)
         if self.corked:
             self.corked_bytes += len(data)
-            if self.corked_bytes < self.server.high_water:
+            # A close frame held by the protocol must follow every reply of this batch: no
+            # early flush then (it would release the close frame).
+            if self.corked_bytes < self.server.high_water or proto.close_held:
                 return
             self.corked_bytes = 0
-        out = self.proto.data_to_send()
+        out = proto.buffers_to_send()
         if out:
-            self.transport.write(out)
+            self._ws_write(out)
 
     def ws_close(self, code: int = 1000, reason: str = "") -> None:
         if not self.ws_open:
@@ -547,9 +570,9 @@ class Connection(asyncio.Protocol):
         if not self.ws_open:
             return
         self.proto.send_ping(b"")
-        out = self.proto.data_to_send()
+        out = self.proto.buffers_to_send()
         if out:
-            self.transport.write(out)
+            self._ws_write(out)
         if self.server.ping_timeout:
             self._set_timer("pong", self.server.ping_timeout)
         else:  # pings without a deadline: they still keep proxies from idling us out
@@ -561,9 +584,9 @@ class Connection(asyncio.Protocol):
         self.failure_logged = True
         if self.proto.state is State.OPEN:
             self.proto.fail(1011, "keepalive ping timeout")
-            out = self.proto.data_to_send()
+            out = self.proto.buffers_to_send()
             if out:
-                self.transport.write(out)
+                self._ws_write(out)
         self.transport.abort()
 
     def shutdown(self) -> None:

@@ -45,13 +45,23 @@ export function socketURL(session = 'NEW') {
 export function connect(handlers) {
   hooks = { ...hooks, ...handlers };
   addEventListener('pagehide', () => { state.leaving = true; });
-  const ws = state.ws = new WebSocket(socketURL());
+  // index.html opens the socket before the modules load (same URL as socketURL()) and keeps
+  // what arrives; take it over, with the frames it already holds.
+  const early = window.__pwlEarly;
+  delete window.__pwlEarly;
+  const ws = state.ws = early ? early.ws : new WebSocket(socketURL());
+  ws.onmessage = null;
   ws.addEventListener('open', flush);
   ws.addEventListener('message', (ev) => receive(ev.data));
   ws.addEventListener('close', () => {
     state.closed = true;
     closedCheck();
   });
+  for (const text of early ? early.queue : []) receive(text);
+  if (ws.readyState === WebSocket.CLOSED) {
+    state.closed = true;
+    closedCheck();
+  }
 }
 
 /** The socket closed: once the frames received before that are applied, was it the app's end? */
