@@ -22,6 +22,8 @@ def test_progressbar(open_app):
     expect(page.get_by_role("progressbar").nth(1).get_by_text("Half way")).to_be_visible()
     fill = bar.locator(".pwl-progress-fill").evaluate("el => el.style.width")
     assert fill == "12.5%"
+    # PyWebIO's element id, which apps' own JavaScript and CSS select
+    expect(page.locator("#webio-progressbar-labelled")).to_have_attribute("role", "progressbar")
 
 
 def test_set_progressbar_updates_by_name(open_app):

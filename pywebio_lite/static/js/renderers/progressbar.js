@@ -6,7 +6,7 @@
 import { h } from '../dom.js';
 import { findById } from '../scopes.js';
 
-const ID_PREFIX = 'pywebio-progressbar-';
+const ID_PREFIX = 'webio-progressbar-';  // PyWebIO's id, which apps' own JS and CSS use
 
 function update(el, value, label) {
   const percent = Math.min(Math.max(Number(value) || 0, 0), 1) * 100;
