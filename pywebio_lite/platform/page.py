@@ -52,6 +52,7 @@ class config:
     def __init__(self, *, title: str | None = None, description: str | None = None, theme: str | None = None,
                  js_code: str | None = None, js_file=(), css_style: str | None = None, css_file=(),
                  manifest=True):
+        self._used = True  # nothing to apply if the arguments are refused below
         if theme is not None and theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}; got {theme!r}")
         settings = {"title": title, "description": description, "theme": theme, "js_code": js_code,
@@ -86,12 +87,13 @@ def seo(title: str, description: str | None = None, app: Callable | None = None)
 
 
 def parse_app_metadata(func: Callable) -> dict:
-    """Title, description and page settings of an app: @config, then its docstring, then config()."""
+    """Title, description and page settings of an app: @config first, then its docstring, then
+    the global config()."""
     meta = dict(_global_config)
     doc = inspect.getdoc(unwrap_partial(func)) or ""
     if doc:
         title, _, description = doc.partition("\n\n")
-        meta.setdefault("title", " ".join(title.split()))
+        meta["title"] = " ".join(title.split())
         if description.strip():
             meta["description"] = description.strip()
     meta.update(getattr(unwrap_partial(func), _CONFIG_ATTR, {}))
