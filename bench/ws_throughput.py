@@ -53,6 +53,7 @@ def main() -> None:
     p.add_argument("--no-write", action="store_true", help="do not update bench/RESULTS.md")
     args = p.parse_args()
 
+    load_before = os.getloadavg()
     results = {}
     port = free_port()
     print("== pywebio_lite (bench/ws_echo.py)", flush=True)
@@ -84,7 +85,8 @@ def main() -> None:
         "",
         f"`bench/.venv/bin/python bench/ws_throughput.py --n {args.n} --big-n {args.big_n} --repeat {args.repeat}`"
         f" — {datetime.date.today()}, {machine()}, websockets {version}, compression off on both, "
-        "client and servers sharing the machine. Medians of the repeats.",
+        "client and servers sharing the machine. Medians of the repeats. Load average (1/5/15 min) "
+        f"before the run: {load_before[0]:.2f} / {load_before[1]:.2f} / {load_before[2]:.2f}.",
         "",
         "| test | pywebio_lite | websockets | ours / websockets | target |",
         "|---|---:|---:|---:|---|",

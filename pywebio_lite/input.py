@@ -490,7 +490,9 @@ def _form_control(session, form: dict, items: list[InputItem], group_validate, s
             session.unregister_callback(callback_id)
         if target is not None:
             session.close_upload_target(target)
-    session.send_task_command("destroy_form", {"form_id": form_id}, task_id=task_id)
+    # The app usually shows its next form or output right away: let them share one frame, so the
+    # page swaps the forms in one paint instead of flashing an empty panel.
+    session.send_task_command("destroy_form", {"form_id": form_id}, task_id=task_id, linger=True)
     return result
 
 

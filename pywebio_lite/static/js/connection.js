@@ -132,16 +132,18 @@ function receive(text) {
 }
 
 /*
- * When frames are applied. Just before the browser draws (requestAnimationFrame), every frame
- * that arrived since the last drawing is applied at once, so a burst of small frames costs one
- * layout per screen refresh, not one per frame. When drawing itself gets slow (a page of many
- * thousands of outputs takes a long layout), the next drawing waits as long as the last one
- * took: meanwhile frames keep arriving and queue up cheaply, and the next layout takes them all.
- * Layouts then use at most about half of the time, so a flood of output (100,000 lines) stays
- * linear instead of paying one ever-longer layout per small batch. A hidden tab draws nothing:
- * there frames are applied at once.
+ * When frames are applied. A frame that arrives while the page is idle is applied at once (a
+ * form answered, a click's output: nothing to wait for). Frames that follow within the same
+ * moment are applied together just before the browser draws (requestAnimationFrame), so a burst
+ * of small frames costs one layout per screen refresh, not one per frame. When drawing itself
+ * gets slow (a page of many thousands of outputs takes a long layout), the next drawing waits as
+ * long as the last one took: meanwhile frames keep arriving and queue up cheaply, and the next
+ * layout takes them all. Layouts then use at most about half of the time, so a flood of output
+ * (100,000 lines) stays linear instead of paying one ever-longer layout per small batch. A hidden
+ * tab draws nothing: there frames are applied at once.
  */
-const drawing = { queued: false, notBefore: 0 };
+const drawing = { queued: false, notBefore: 0, lastApplied: -Infinity };
+const IDLE_MS = 16;  // no frame applied for a screen refresh: the page is idle
 
 function scheduleDrain() {
   if (document.hidden) {
@@ -149,10 +151,27 @@ function scheduleDrain() {
     return;
   }
   if (drawing.queued) return;
+  const now = performance.now();
+  if (now >= drawing.notBefore && now - drawing.lastApplied > IDLE_MS) {
+    applyAndMeasure();
+    return;
+  }
   drawing.queued = true;
-  const wait = drawing.notBefore - performance.now();
+  const wait = drawing.notBefore - now;
   if (wait > 0) setTimeout(drainBeforeDrawing, wait);
   else drainBeforeDrawing();
+}
+
+/** Apply the waiting frames now, and note how long the drawing that follows takes. */
+function applyAndMeasure() {
+  drawing.queued = false;
+  drain();
+  const applied = drawing.lastApplied = performance.now();
+  // A task queued now runs once the browser has drawn: that delay is what drawing cost.
+  setTimeout(() => {
+    const cost = performance.now() - applied;
+    drawing.notBefore = cost > 30 ? performance.now() + cost : 0;
+  }, 0);
 }
 
 function drainBeforeDrawing() {
@@ -160,14 +179,7 @@ function drainBeforeDrawing() {
   const run = () => {
     if (done) return;
     done = true;
-    drawing.queued = false;
-    drain();
-    const applied = performance.now();
-    // A task queued now runs once the browser has drawn: that delay is what drawing cost.
-    setTimeout(() => {
-      const cost = performance.now() - applied;
-      drawing.notBefore = cost > 30 ? performance.now() + cost : 0;
-    }, 0);
+    applyAndMeasure();
   };
   requestAnimationFrame(run);
   setTimeout(run, 100);  // rAF can be throttled (a hidden iframe...)
