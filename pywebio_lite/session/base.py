@@ -22,6 +22,7 @@ import asyncio
 import contextvars
 import logging
 import threading
+import time
 import traceback
 import weakref
 from typing import Any, Callable
@@ -94,7 +95,7 @@ class Session:
     #: A thread that queues more commands than this while the browser is not taking them waits
     #: until half have left, so a fast app and a slow connection cannot fill the memory.
     max_pending_commands = 20000
-    #: Longest a lingering command (see send_task_command) waits for company, in seconds.
+    #: How long commands of an app thread wait for company before leaving, in seconds (see _queue).
     LINGER = 0.002
     is_coroutine = False
 
@@ -115,6 +116,7 @@ class Session:
         self.inbox = Inbox()
         self._flush_scheduled = False
         self._linger_scheduled = False
+        self._last_flush = 0.0
         self._closed = False
         self._close_reason = ""
         self._deferred: list[Callable] = []
@@ -156,25 +158,40 @@ class Session:
         self._queue(encode_command_with_spec_json("output", spec_json))
 
     def _queue(self, encoded: str, *, linger: bool = False) -> None:
+        """Add a command and make sure a flush will send it.
+
+        A flush runs in the event loop's thread. From a coroutine session (the loop's own thread)
+        it runs once the running task yields, so everything a task does between two awaits leaves
+        in one frame. From an app thread, the first command after a quiet moment wakes the loop at
+        once (no added latency); commands that follow a flush within `LINGER` seconds, or that ask
+        to linger, wait that long, so a burst of output goes out in a few large frames rather than
+        one frame per command.
+        """
         with self._lock:
             if self._closed:
                 return
             self.outbox.add(encoded)
-            if linger and self.loop is not None and threading.get_ident() != self._loop_thread:
+            if self.loop is None:
+                return  # no transport attached (tests take frames themselves)
+            in_loop = threading.get_ident() == self._loop_thread
+            delay = not in_loop and (linger or time.monotonic() - self._last_flush < self.LINGER)
+            schedule_now = schedule_later = False
+            if delay:
                 if not self._flush_scheduled and not self._linger_scheduled:
-                    self._linger_scheduled = True
-                    self._schedule_linger()
-                return
-            schedule = not self._flush_scheduled
-            self._flush_scheduled = True
-            if len(self.outbox) > self.max_pending_commands and self.loop is not None \
-                    and threading.get_ident() != self._loop_thread:
-                if schedule:
+                    schedule_later = self._linger_scheduled = True
+            elif not self._flush_scheduled:
+                schedule_now = self._flush_scheduled = True
+            if len(self.outbox) > self.max_pending_commands and not in_loop:
+                if not self._flush_scheduled:
+                    schedule_now = self._flush_scheduled = True
+                if schedule_now:
                     self._schedule_flush()
-                    schedule = False
+                    schedule_now = False
                 self._wait_for_drain()
-        if schedule:
+        if schedule_now:
             self._schedule_flush()
+        elif schedule_later:
+            self._schedule_linger()
 
     def _wait_for_drain(self) -> None:
         """Block the calling (app) thread until the outbox is half empty. Holds self._lock."""
@@ -185,8 +202,6 @@ class Session:
             self._senders_waiting -= 1
 
     def _schedule_flush(self) -> None:
-        if self.loop is None:
-            return  # no transport attached (tests take frames themselves)
         if threading.get_ident() == self._loop_thread:
             self.loop.call_soon(self._run_on_output)
         else:
@@ -204,13 +219,12 @@ class Session:
     def _run_lingered(self) -> None:
         with self._lock:
             self._linger_scheduled = False
-            if self._flush_scheduled:
-                return  # a flush is on its way and will take the lingering commands
         self._run_on_output()
 
     def _run_on_output(self) -> None:
         with self._lock:
             self._flush_scheduled = False
+            self._last_flush = time.monotonic()
         if self._on_output is not None:
             self._on_output()
 
