@@ -135,3 +135,20 @@ def test_put_code_rows_caps_the_height(open_app):
     }""")
     assert lines["scrolls"]
     assert round(lines["lines"]) == 5
+
+
+def test_highlighted_code_is_text_never_markup(open_app):
+    """Code shown with highlighting (put_code, markdown code blocks) is escaped like any user text."""
+    attack = '<img src=x onerror="document.title=\'pwned\'"><script>document.title="pwned"</script>'
+
+    def app():
+        put_code(attack, language="html")
+        put_markdown("```html\n" + attack + "\n```")
+
+    page = open_app(app)
+    code = page.locator("pre code")
+    expect(code.first).to_contain_text('<img src=x onerror=')
+    expect(code.nth(1)).to_contain_text("<script>document.title")
+    expect(code.first.locator(".hl-t").first).to_be_visible()  # it was highlighted
+    assert page.locator("pre img, pre script").count() == 0
+    assert page.title() != "pwned"
