@@ -1,6 +1,7 @@
 """Server.run() and bench/ws_echo.py in a subprocess: SIGINT / SIGTERM give a clean shutdown
 (WebSockets closed with 1001, exit code 0, no traceback). Also: reading pauses while the
-server's own output is backed up, so a client that never reads cannot grow our buffers."""
+server's own output is backed up, so a client that never reads cannot grow our buffers, and
+accepted sockets have Nagle's algorithm off."""
 import asyncio
 import pathlib
 import signal
@@ -12,7 +13,7 @@ import threading
 import pytest
 
 from test_server_support import (
-    SAFETY_TIMEOUT, OneHandlerApp, WSClient, encode_frame, running,
+    SAFETY_TIMEOUT, OneHandlerApp, WSClient, connect, encode_frame, running,
 )
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -161,3 +162,24 @@ def test_reading_pauses_while_output_is_backed_up(monkeypatch):
         other.close_socket()
         app.handlers[0].wait("close")
     assert len(app.handlers[0].closes) == 1
+
+
+def test_accepted_sockets_have_nagle_off():
+    """TCP_NODELAY on every connection. asyncio sets it only when the socket's proto field is
+    IPPROTO_TCP, which socket.create_server() leaves at 0; with Nagle on, the second of two small
+    writes (the rest of a frame, the next message) waits for the peer's delayed ACK."""
+    app = OneHandlerApp()
+    with running(app, ping_interval=None) as srv:
+        ws_client = WSClient(srv)
+        with connect(srv) as http_client:
+            http_client.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            assert http_client.recv(1024).startswith(b"HTTP/1.1 200")
+
+            async def nodelay_flags():
+                return [c.transport.get_extra_info("socket").getsockopt(
+                    socket.IPPROTO_TCP, socket.TCP_NODELAY) for c in srv.connections]
+
+            flags = asyncio.run_coroutine_threadsafe(nodelay_flags(), srv.loop).result(
+                SAFETY_TIMEOUT)
+            assert len(flags) == 2 and all(flags), flags
+        ws_client.close_socket()

@@ -5,12 +5,16 @@ import asyncio
 import socket
 import struct
 import threading
+import types
 import zlib
 
 import pytest
 
 from pywebio_lite.protocol.http import Response
+from pywebio_lite.protocol.websocket import WebSocketProtocol
 from pywebio_lite.server import WebSocket
+from pywebio_lite.server import connection as connection_module
+from pywebio_lite.server.connection import Connection
 
 from test_server_support import (
     SAFETY_TIMEOUT, HttpReader, OneHandlerApp, Recorder, WSClient, connect, encode_frame,
@@ -252,6 +256,37 @@ class TestClose:
         lines = [r.getMessage() for r in caplog.records if "websocket failed" in r.getMessage()]
         assert len(lines) == 1 and "1002" in lines[0] and "127.0.0.1" in lines[0]
 
+    def test_echo_goes_out_before_the_failure_close(self, server):
+        # Autobahn 3.2 in one write: "Hello", the same with RSV2 set, a ping. The echo of the
+        # first message precedes the 1002 close frame; the ping is never answered.
+        client = WSClient(server)
+        client.sock.sendall(encode_frame(0x1, b"Hello") + encode_frame(0x1, b"Hello", rsv=2)
+                            + encode_frame(0x9))
+        assert client.recv_message() == (0x1, b"Hello")
+        assert client.recv_close()[0] == 1002
+        assert client.reader.at_eof()
+
+    def test_echo_goes_out_before_the_close_answer(self, server, app):
+        client = WSClient(server)
+        client.sock.sendall(encode_frame(0x1, b"last words")
+                            + encode_frame(0x8, struct.pack("!H", 1000)))
+        assert client.recv_message() == (0x1, b"last words")
+        assert client.recv_close() == (1000, "")
+        assert client.reader.at_eof()
+        assert only_handler(app).wait("close")[1:] == (1000, "")
+
+    def test_big_replies_all_go_out_before_the_close(self, app):
+        # Replies over high_water are normally flushed early; a held close frame must still
+        # come after the last of them.
+        with running(app, ping_interval=None, high_water=1024, low_water=256) as srv:
+            client = WSClient(srv)
+            client.sock.sendall(encode_frame(0x2, b"a" * 3000) + encode_frame(0x2, b"b" * 3000)
+                                + encode_frame(0x3))
+            assert client.recv_message() == (0x2, b"a" * 3000)
+            assert client.recv_message() == (0x2, b"b" * 3000)
+            assert client.recv_close()[0] == 1002
+            assert client.reader.at_eof()
+
     def test_message_too_big_1009(self, app):
         with running(app, ping_interval=None, max_message_size=1000) as srv:
             client = WSClient(srv)
@@ -415,3 +450,134 @@ class TestIsolation:
             for c in (stalled, huge, half, good):
                 c.close_socket()
             loris.close()
+
+
+class _RecordingTransport:
+    def __init__(self):
+        self.writes = []
+        self.reading = True
+
+    def write(self, data):
+        self.writes.append(data)
+
+    def is_closing(self):
+        return False
+
+    def pause_reading(self):
+        self.reading = False
+
+    def resume_reading(self):
+        self.reading = True
+
+
+class _FakeTimer:
+    def __init__(self, callback, args):
+        self.callback, self.args, self.was_cancelled = callback, args, False
+
+    def cancel(self):
+        self.was_cancelled = True
+
+    def fire(self):
+        self.callback(*self.args)
+
+
+class _FakeLoop:
+    def __init__(self):
+        self.timers = []
+
+    def call_later(self, delay, callback, *args):
+        timer = _FakeTimer(callback, args)
+        self.timers.append((delay, timer))
+        return timer
+
+
+class TestWrites:
+    """How the protocol's output pieces reach transport.write."""
+
+    def connection(self):
+        conn = Connection.__new__(Connection)
+        conn.transport = _RecordingTransport()
+        return conn
+
+    def test_small_pieces_are_joined_into_one_write(self):
+        conn = self.connection()
+        conn._ws_write([b"\x81\x02", b"hi", b"\x82\x01", b"\x00"])
+        assert conn.transport.writes == [b"\x81\x02hi\x82\x01\x00"]
+
+    def test_a_large_payload_is_not_copied(self):
+        conn = self.connection()
+        payload = bytes(range(256)) * 4096  # 1 MiB
+        conn._ws_write([b"\x81\x01", b"a", b"\x82\x7f" + (1 << 20).to_bytes(8, "big"), payload,
+                        b"\x89\x00"])
+        first, rest, last = conn.transport.writes
+        # The small pieces travel with the head of the payload; the rest is a view, not a copy.
+        assert first == b"\x81\x01a\x82\x7f" + (1 << 20).to_bytes(8, "big") + payload[:16384]
+        assert isinstance(rest, memoryview) and rest.obj is payload
+        assert rest == payload[16384:]
+        assert last == b"\x89\x00"
+
+
+class TestReadCoalescing:
+    """A peer streaming small messages is read in batches: after a small read that completed
+    several events, reading pauses for one timer tick (see connection._COALESCE_DELAY)."""
+
+    def connection(self):
+        server = types.SimpleNamespace(loop=_FakeLoop(), high_water=64 * 1024,
+                                       close_timeout=10.0, connection_done=lambda conn: None)
+        conn = Connection(server)
+        conn.transport = _RecordingTransport()
+        conn.mode = connection_module._WS
+        conn.proto = WebSocketProtocol()
+        conn.handler = Recorder()
+        conn.ws = conn.handler.ws = WebSocket(conn, None)
+        return conn
+
+    def test_several_small_messages_pause_reading_for_a_tick(self):
+        conn = self.connection()
+        conn._ws_data(encode_frame(0x1, b"a") + encode_frame(0x1, b"b"))
+        assert conn.transport.writes == [b"\x81\x01a\x81\x01b"]  # replies are not delayed
+        assert not conn.transport.reading
+        [(delay, handle)] = conn.server.loop.timers
+        assert delay == connection_module._COALESCE_DELAY
+        handle.fire()
+        assert conn.transport.reading and conn.coalesce_timer is None
+
+    def test_a_lone_message_does_not_pause(self):
+        conn = self.connection()
+        conn._ws_data(encode_frame(0x1, b"a"))
+        assert conn.transport.reading and conn.server.loop.timers == []
+
+    def test_a_big_read_does_not_pause(self):
+        # Reads this big mean the peer is ahead of us: batching happens without waiting.
+        conn = self.connection()
+        frames = b"".join(encode_frame(0x2, b"x" * 1000) for _ in range(70))
+        conn._ws_data(frames)
+        assert b"".join(conn.transport.writes) == (b"\x82\x7e\x03\xe8" + b"x" * 1000) * 70
+        assert conn.transport.reading and conn.server.loop.timers == []
+
+    def test_other_pauses_are_kept(self):
+        # Backpressure still holds reading paused when the coalescing tick ends.
+        conn = self.connection()
+        conn._ws_data(encode_frame(0x1, b"a") + encode_frame(0x1, b"b"))
+        conn.pause_writing()
+        conn.server.loop.timers[0][1].fire()
+        assert not conn.transport.reading
+        conn.resume_writing()
+        assert conn.transport.reading
+
+    def test_connection_lost_cancels_the_tick(self):
+        conn = self.connection()
+        conn._ws_data(encode_frame(0x1, b"a") + encode_frame(0x1, b"b"))
+        handle = conn.coalesce_timer
+        conn.connection_lost(None)
+        assert handle.was_cancelled and conn.coalesce_timer is None
+
+    def test_streamed_messages_all_arrive(self, server):
+        client = WSClient(server)
+        for batch in range(4):
+            client.sock.sendall(b"".join(encode_frame(0x1, f"{batch}-{i}".encode())
+                                         for i in range(300)))
+        for batch in range(4):
+            for i in range(300):
+                assert client.recv_message() == (0x1, f"{batch}-{i}".encode())
+        client.close_socket()

@@ -339,6 +339,35 @@ class TestDeflateCompression:
         assert p.receive_data(frame(0x00, second)) == []
         assert close_code_of(p.data_to_send()) == 1007
 
+    def test_chopped_compressed_text_is_buffered_whole(self):
+        # Compressed frames are inflated whole (uncompressed text is decoded as it arrives):
+        # split anywhere, the fragmented message still comes out right.
+        comp = raw_deflate("κόσμε, compressed".encode())
+        data = frame(0x41, comp[:5]) + frame(0x80, comp[5:]) + frame(0x81, b"plain")
+        for i in range(len(data) + 1):
+            p = server()
+            events = p.receive_data(data[:i]) + p.receive_data(data[i:])
+            assert events == [Message("κόσμε, compressed"), Message("plain")], i
+
+    def test_compressed_message_before_an_error_is_returned(self):
+        p = server()
+        data = frame(0xC1, raw_deflate(b"ok")) + frame(0xC1, b"\xff\xff\xff\xff")
+        assert p.receive_data(data) == [Message("ok")] and p.close_held
+        p.send_message("ok")
+        out = p.data_to_send()
+        assert out[:2] == b"\xc1\x04" and close_code_of(out[6:]) == 1002
+
+    def test_large_corrupt_compressed_frame_arriving_in_pieces(self):
+        # Large frames are unmasked as they arrive and inflated when complete: corrupt data
+        # still fails the connection then, once the last piece is in.
+        payload = b"\xff" * 100_000
+        data = frame(0xC2, payload)
+        p = server()
+        assert p.receive_data(data[:70_000]) == [] and p.failure is None
+        assert p.receive_data(data[70_000:] + frame(0x81, b"never")) == []
+        assert "invalid compressed data" in p.failure
+        assert close_code_of(p.data_to_send()) == 1002
+
     def test_interleaved_ping_in_compressed_message(self):
         comp = raw_deflate(b"hello world")
         p = server()

@@ -235,6 +235,24 @@ class TestFraming52:
 
 
 class TestSending:
+    def test_buffers_to_send_hands_the_payload_over_uncopied(self):
+        # Header and payload are separate pieces; the payload object is the caller's own.
+        p = server()
+        payload = os.urandom(1 << 20)
+        p.send_message(payload)
+        p.send_message("hi")
+        bufs = p.buffers_to_send()
+        assert bufs[0] == b"\x82\x7f\x00\x00\x00\x00\x00\x10\x00\x00"
+        assert bufs[1] is payload
+        assert bufs[2:] == [b"\x81\x02", b"hi"]
+        assert p.buffers_to_send() == [] and p.data_to_send() == b""
+
+    def test_data_to_send_is_the_joined_buffers(self):
+        p = server()
+        p.send_message(b"ab")
+        p.send_ping(b"p")
+        assert p.data_to_send() == b"\x82\x02ab\x89\x01p"
+
     def test_text(self):
         p = server()
         p.send_message("Hello")
@@ -595,6 +613,150 @@ class TestClose57:
         assert p.data_to_send() == b"\x88\x02\x03\xf0"
 
 
+class TestCloseAfterMessages:
+    """RFC 6455 §7.1.7 and §5.5.1: when one input holds messages and then the end of the
+    conversation (a protocol error or the peer's close frame), the messages are returned and our
+    close frame is held until the next call, so replies to them go out first (Autobahn 3.2,
+    3.3, 4.1.3, 4.1.4, 4.2.3, 4.2.4 and 5.15 expect the echo, then the close)."""
+
+    def test_echo_before_the_failure_close(self):
+        # Autobahn 3.2: "Hello", the same with RSV2 set, then a ping; all in one chunk.
+        p = server()
+        data = text("Hello") + frame(0xA1, b"Hello") + frame(0x89)
+        assert p.receive_data(data) == [Message("Hello")]
+        assert p.close_held and p.state is State.OPEN and not p.close_transport
+        assert "reserved bits" in p.failure
+        p.send_message("Hello")
+        out = p.data_to_send()
+        assert out[:7] == b"\x81\x05Hello"
+        assert close_code_of(out[7:]) == 1002  # and no pong: the ping came after the error
+        assert not p.close_held and p.state is State.CLOSED and p.close_transport
+        assert p.receive_data(text("ignored")) == []
+
+    def test_reserved_opcode_after_a_message(self):
+        # Autobahn 4.1.3: "Hello", a frame with opcode 5, a ping.
+        p = server()
+        assert p.receive_data(text("Hello") + frame(0x85) + frame(0x89)) == [Message("Hello")]
+        p.send_message("Hello")
+        out = p.data_to_send()
+        assert out[:7] == b"\x81\x05Hello" and close_code_of(out[7:]) == 1002
+
+    def test_continuation_without_a_message_after_fragments(self):
+        # Autobahn 5.15: a two-fragment message, a stray continuation, a text frame.
+        p = server()
+        data = (frame(0x01, b"fragment1") + frame(0x80, b"fragment2")
+                + frame(0x00, b"fragment3") + frame(0x81, b"fragment4"))
+        assert p.receive_data(data) == [Message("fragment1fragment2")]
+        p.send_message("fragment1fragment2")
+        out = p.data_to_send()
+        assert out[:20] == b"\x81\x12fragment1fragment2"
+        assert close_code_of(out[20:]) == 1002
+
+    def test_pong_then_reply_then_close(self):
+        p = server()
+        assert p.receive_data(frame(0x89, b"p") + text("a") + frame(0x83)) == [
+            Ping(b"p"), Message("a")
+        ]
+        p.send_message("a")
+        out = p.data_to_send()
+        assert out[:6] == b"\x8a\x01p\x81\x01a"
+        assert close_code_of(out[6:]) == 1002
+
+    def test_reply_before_the_answer_to_a_close(self):
+        p = server()
+        events = p.receive_data(text("Hello") + frame(0x88, b"\x03\xe8bye"))
+        assert events == [Message("Hello"), CloseReceived(1000, "bye")]
+        assert p.close_held and p.state is State.OPEN and p.close_code == 1000
+        p.send_message("Hello")
+        assert p.data_to_send() == b"\x81\x05Hello\x88\x02\x03\xe8"
+        assert p.state is State.CLOSED and p.close_transport and p.failure is None
+        assert p.sent_close_code == 1000
+
+    def test_empty_close_after_a_message(self):
+        p = server()
+        events = p.receive_data(text("x") + frame(0x88))
+        assert events == [Message("x"), CloseReceived(1005, "")]
+        assert p.data_to_send() == b"\x88\x00"
+        assert p.state is State.CLOSED and p.sent_close_code is None
+
+    def test_nothing_is_held_without_earlier_events(self):
+        p = server()
+        assert p.receive_data(frame(0xA1, b"Hello") + text("never")) == []
+        assert not p.close_held and p.state is State.CLOSED
+        failed_with(p, 1002)
+        q = server()
+        assert q.receive_data(frame(0x88, b"\x03\xe8")) == [CloseReceived(1000, "")]
+        assert not q.close_held and q.state is State.CLOSED
+        assert q.data_to_send() == b"\x88\x02\x03\xe8"
+
+    def test_not_held_after_our_own_close(self):
+        p = server()
+        p.send_close(1001)
+        assert p.data_to_send() == b"\x88\x02\x03\xe9"
+        assert p.receive_data(text("x") + frame(0x88, b"\x03\xe9")) == [
+            Message("x"), CloseReceived(1001, "")
+        ]
+        assert not p.close_held and p.state is State.CLOSED and p.close_transport
+        assert p.data_to_send() == b""
+
+    def test_released_by_the_next_receive(self):
+        p = server()
+        assert p.receive_data(text("a") + frame(0x83)) == [Message("a")]
+        assert p.receive_data(text("b")) == []
+        assert not p.close_held and p.state is State.CLOSED
+        failed_with(p, 1002)
+
+    def test_released_by_buffers_to_send(self):
+        p = server()
+        p.receive_data(binary(b"\x00") + frame(0x83))
+        p.send_message(b"\x00")
+        bufs = p.buffers_to_send()
+        assert bufs[:2] == [b"\x82\x01", b"\x00"]
+        assert close_code_of(b"".join(bufs[2:])) == 1002
+
+    def test_send_close_while_held_sends_the_held_close(self):
+        p = server()
+        p.receive_data(text("a") + frame(0x83))
+        p.send_close(1000, "app")
+        assert close_code_of(p.data_to_send()) == 1002 and p.sent_close_code == 1002
+        q = server()
+        q.receive_data(text("a") + frame(0x88, b"\x03\xe9"))
+        q.send_close(1000, "app")
+        assert q.data_to_send() == b"\x88\x02\x03\xe9"  # the peer's 1001 echoed
+        assert q.state is State.CLOSED
+
+    def test_fail_while_held_keeps_the_first_failure(self):
+        p = server()
+        p.receive_data(text("a") + frame(0x83))
+        p.fail(1011, "keepalive")
+        assert close_code_of(p.data_to_send()) == 1002
+        assert "opcode" in p.failure
+
+    def test_eof_while_held(self):
+        p = server()
+        p.receive_data(text("a") + frame(0x88, b"\x03\xe8"))
+        assert p.receive_eof() == []
+        assert p.state is State.CLOSED and p.close_transport and p.close_code == 1000
+
+    def test_streamed_message_then_error(self):
+        payload = os.urandom(100_000)
+        data = binary(payload) + frame(0x83)
+        p = server()
+        events = p.receive_data(data[:70_000]) + p.receive_data(data[70_000:])
+        assert events == [Message(payload)] and p.close_held
+        p.send_message(payload)
+        bufs = p.buffers_to_send()
+        assert bufs[1] is payload and close_code_of(b"".join(bufs[2:])) == 1002
+
+    def test_error_inside_a_message_after_messages(self):
+        # Invalid UTF-8 in the second of two messages in one chunk: the first is returned.
+        p = server()
+        assert p.receive_data(text("ok") + frame(0x81, b"\xff")) == [Message("ok")]
+        p.send_message("ok")
+        out = p.data_to_send()
+        assert out[:4] == b"\x81\x02ok" and close_code_of(out[4:]) == 1007
+
+
 class TestUtf8_81:
     @pytest.mark.parametrize(
         "payload",
@@ -658,6 +820,80 @@ class TestUtf8_81:
 
     def test_binary_is_not_checked(self):
         assert server().receive_data(frame(0x82, b"\xff\xfe")) == [Message(b"\xff\xfe")]
+
+    def test_fails_fast_inside_a_chopped_frame(self):
+        # Autobahn 6.4.3: one frame in three chops; the second holds F4 90 80 80 (above
+        # U+10FFFF): fail there, before the rest of the frame arrives.
+        payload = bytes.fromhex("cebae1bdb9cf83cebcceb5" "f4908080" "656469746564")
+        data = frame(0x81, payload)
+        p = server()
+        assert p.receive_data(data[:17]) == [] and p.failure is None
+        assert p.receive_data(data[17:21]) == []
+        failed_with(p, 1007)
+
+    def test_fails_fast_on_the_byte_that_breaks_a_character(self):
+        # Autobahn 6.4.4: the first chop ends with F4, the second is the single byte 90.
+        payload = bytes.fromhex("cebae1bdb9cf83cebcceb5f4" "90" "8080656469746564")
+        data = frame(0x81, payload)
+        p = server()
+        assert p.receive_data(data[:18]) == [] and p.failure is None
+        assert p.receive_data(data[18:19]) == []
+        failed_with(p, 1007)
+
+    def test_chopped_surrogate_prefix_fails_at_once(self):
+        data = frame(0x81, b"ok\xed\xa0\x80 and more")
+        p = server()
+        assert p.receive_data(data[:10]) == []  # header, mask, "ok", ED A0
+        failed_with(p, 1007)
+
+    def test_chopped_text_frame_split_anywhere(self):
+        s = "κόσμε €😀 ok"
+        data = text(s) + text("next")
+        for i in range(len(data) + 1):
+            for j in range(i, min(i + 9, len(data)) + 1):
+                p = server()
+                events = p.receive_data(data[:i]) + p.receive_data(data[i:j])
+                events += p.receive_data(data[j:])
+                assert events == [Message(s), Message("next")], (i, j)
+
+    def test_chopped_continuation_frames(self):
+        data = frame(0x01, "añ".encode()) + frame(0x89, b"p") + frame(0x80, "€uro".encode())
+        for i in range(len(data) + 1):
+            p = server()
+            events = p.receive_data(data[:i]) + p.receive_data(data[i:])
+            assert events == [Ping(b"p"), Message("añ€uro")], i
+
+    def test_chopped_invalid_continuation_fails_before_its_end(self):
+        data = frame(0x01, b"ab") + frame(0x80, b"\xc3(" + b"x" * 50)
+        p = server()
+        assert p.receive_data(data[:8]) == []
+        assert p.receive_data(data[8:16]) == []  # 2 + 4 + C3 "(": invalid already
+        failed_with(p, 1007)
+
+    def test_chopped_message_ends_mid_character(self):
+        data = frame(0x81, b"abc\xe2\x82")
+        p = server()
+        assert p.receive_data(data[:8]) == [] and p.failure is None
+        assert p.receive_data(data[8:]) == []
+        failed_with(p, 1007)
+
+    def test_chopped_text_counts_towards_the_size_limit(self):
+        p = server(max_message_size=1000)
+        data = frame(0x01, b"x" * 600)
+        assert p.receive_data(data[:100]) == [] and p.receive_data(data[100:]) == []
+        assert p.failure is None
+        assert p.receive_data(header(0x80, 401)) == []
+        failed_with(p, 1009)
+
+    def test_chopped_frames_unmasked_from_a_server(self):
+        c = WebSocketProtocol(client=True)
+        data = unmasked(0x81, "κόσμε".encode())
+        assert c.receive_data(data[:5]) == [] and c.receive_data(data[5:]) == [Message("κόσμε")]
+        d = WebSocketProtocol(client=True)
+        assert d.receive_data(unmasked(0x81, b"ab\xff\xfe")[:5]) == []
+        assert "UTF-8" in d.failure and d.state is State.CLOSED
+        out = d.data_to_send()  # a client masks its close frame too (RFC 6455 §5.3)
+        assert out[:2] == b"\x88\xa1" and xor(out[6:], out[2:6])[:2] == b"\x03\xef"
 
     def test_decoder_reset_between_messages(self):
         p = server()
