@@ -162,6 +162,19 @@ class TestEcho:
         assert (opcode, echoed) == (0x2, data)
         client.close_socket()
 
+    def test_deflate_compresses_each_message_on_its_own_by_default(self, server, app):
+        """Idle connections keep no zlib state: the server imposes no context takeover both ways."""
+        client = WSClient(server, extra=b"Sec-WebSocket-Extensions: permessage-deflate\r\n")
+        assert client.headers["sec-websocket-extensions"] == (
+            "permessage-deflate; server_no_context_takeover; client_no_context_takeover")
+        client.close_socket()
+
+    def test_context_takeover_when_configured(self, app):
+        with running(app, deflate_no_context_takeover=False) as srv:
+            client = WSClient(srv, extra=b"Sec-WebSocket-Extensions: permessage-deflate\r\n")
+            assert client.headers["sec-websocket-extensions"] == "permessage-deflate"
+            client.close_socket()
+
     def test_deflate_disabled(self, app):
         with running(app, deflate=False) as srv:
             client = WSClient(srv, extra=b"Sec-WebSocket-Extensions: permessage-deflate\r\n")

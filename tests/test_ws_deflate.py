@@ -207,6 +207,38 @@ class TestDeflateNegotiation:
             negotiate_client(response)
 
 
+class TestImposedNoContextTakeover:
+    """RFC 7692 §7.1.1.1 / §7.1.1.2: a server may answer with server_no_context_takeover and
+    client_no_context_takeover even when the offer did not ask for them."""
+
+    def test_both_are_imposed_on_any_offer(self):
+        for offer in ("permessage-deflate", "permessage-deflate; client_max_window_bits",
+                      "permessage-deflate; server_no_context_takeover"):
+            response, d = negotiate(offer, no_context_takeover=True)
+            assert response.split("; ")[:3] == ["permessage-deflate", "server_no_context_takeover",
+                                                "client_no_context_takeover"]
+            assert d.compress_no_context_takeover and d.decompress_no_context_takeover
+
+    def test_client_can_use_the_response(self):
+        response, _ = negotiate("permessage-deflate; client_max_window_bits", no_context_takeover=True)
+        client = negotiate_client(response)
+        assert client.compress_no_context_takeover and client.decompress_no_context_takeover
+
+    def test_no_zlib_state_outlives_a_message(self):
+        _, d = negotiate("permessage-deflate", no_context_takeover=True)
+        proto = WebSocketProtocol(deflate=d)
+        proto.send_message("x" * 2000)
+        compressed = raw_deflate(b"y" * 2000)
+        events = proto.receive_data(frame(0xC1, compressed))  # FIN + RSV1 + text
+        assert events == [Message("y" * 2000)]
+        assert d._compressor is None and d._decompressor is None
+
+    def test_each_message_is_compressed_on_its_own(self):
+        _, d = negotiate("permessage-deflate", no_context_takeover=True)
+        first, second = d.compress(b"hello hello hello"), d.compress(b"hello hello hello")
+        assert first == second  # no back-references into the previous message
+
+
 class TestDeflateCompression:
     def test_rfc_hello(self):
         # RFC 7692 §7.2.3.1: "Hello" compressed is f2 48 cd c9 c9 07 00.

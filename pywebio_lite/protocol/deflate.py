@@ -334,6 +334,7 @@ def negotiate(
     window_bits: int = DEFAULT_WINDOW_BITS,
     mem_level: int = DEFAULT_MEM_LEVEL,
     client_window_bits: int | None = None,
+    no_context_takeover: bool = False,
 ) -> tuple[str | None, Deflate | None]:
     """Server side of RFC 7692 §5: accept the first acceptable permessage-deflate offer.
 
@@ -346,6 +347,10 @@ def negotiate(
     ``client_window_bits``, when set, asks the client to compress with at most that window, to
     shrink our inflate window; RFC 7692 §7.1.2.2 allows that only if the client offered the
     ``client_max_window_bits`` parameter.
+    ``no_context_takeover=True`` answers with both ``server_no_context_takeover`` and
+    ``client_no_context_takeover`` whatever the offer said, which RFC 7692 §7.1.1.1 and §7.1.1.2
+    let a server do: every message is then compressed on its own, and no zlib state outlives a
+    message, so thousands of idle connections cost nothing for compression.
     """
     if not enabled or not offer:
         return None, None
@@ -368,12 +373,12 @@ def negotiate(
         if p is None:
             continue
         response = [EXTENSION_NAME]
-        server_nct = "server_no_context_takeover" in p
-        client_nct = "client_no_context_takeover" in p
+        server_nct = no_context_takeover or "server_no_context_takeover" in p
+        client_nct = no_context_takeover or "client_no_context_takeover" in p
         if server_nct:
-            response.append("server_no_context_takeover")  # §7.1.1.1: we must agree
+            response.append("server_no_context_takeover")  # §7.1.1.1: asked for, or our choice
         if client_nct:
-            response.append("client_no_context_takeover")  # §7.1.1.2: a hint; confirm it
+            response.append("client_no_context_takeover")  # §7.1.1.2: the client must then comply
         compress_bits = window_bits
         if "server_max_window_bits" in p:
             offered = p["server_max_window_bits"]

@@ -467,8 +467,9 @@ class Connection(asyncio.Protocol):
             return
         offers = request.headers.get_all("sec-websocket-extensions")
         try:
-            ext_header, deflate = _deflate.negotiate(", ".join(offers) if offers else None,
-                                                     enabled=server.deflate)
+            ext_header, deflate = _deflate.negotiate(
+                ", ".join(offers) if offers else None, enabled=server.deflate,
+                no_context_takeover=server.deflate_no_context_takeover)
         except Exception:
             logger.info("%s: bad Sec-WebSocket-Extensions offer", _peer(self.remote))
             self._refuse(Response.text(400, "bad Sec-WebSocket-Extensions"))

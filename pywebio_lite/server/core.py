@@ -48,6 +48,7 @@ class Server:
     def __init__(self, app, *, host: str | None = "127.0.0.1", port: int = 0,
                  ssl=None, backlog: int = 1024, reuse_port: bool = False,
                  max_message_size: int = 1 << 20, deflate: bool = True,
+                 deflate_no_context_takeover: bool = True,
                  ping_interval: float | None = 20.0, ping_timeout: float | None = 20.0,
                  close_timeout: float = 10.0, header_timeout: float = 10.0,
                  body_timeout: float = 60.0, keepalive_timeout: float = 30.0,
@@ -84,6 +85,9 @@ class Server:
         self.reuse_port = reuse_port
         self.max_message_size = max_message_size
         self.deflate = bool(deflate)
+        # Compress each message on its own (RFC 7692 no_context_takeover both ways): slightly
+        # bigger frames, but an idle connection holds no zlib state (~40 KiB each otherwise).
+        self.deflate_no_context_takeover = bool(deflate_no_context_takeover)
         self.ping_interval = ping_interval
         self.ping_timeout = ping_timeout
         self.close_timeout = close_timeout
