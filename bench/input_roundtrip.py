@@ -140,16 +140,25 @@ def main() -> None:
         "",
         "| | pywebio_lite | PyWebIO 1.8.4 | ours / PyWebIO | target |",
         "|---|---:|---:|---:|---|",
+        f"| **median round trip, Playwright-driven (Enter → next form found)** | {mo * 1000:.1f} ms | "
+        f"{mt * 1000:.1f} ms | **{mo / mt:.2f}** | ≤ 0.5 ({'met' if mo / mt <= 0.5 else 'MISSED'}) |",
         f"| median round trip, page clock (Enter → next form painted) | {po * 1000:.1f} ms | {pt * 1000:.1f} ms | "
-        f"**{po / pt:.2f}** | ≤ 0.5 ({'met' if po / pt <= 0.5 else 'MISSED'}) |",
-        f"| median round trip, Playwright clock (Enter → next form found) | {mo * 1000:.1f} ms | {mt * 1000:.1f} ms | "
-        f"**{mo / mt:.2f}** | ≤ 0.5 ({'met' if mo / mt <= 0.5 else 'MISSED'}) |",
+        f"{po / pt:.2f} | (same target: {'met' if po / pt <= 0.5 else 'missed'}) |",
         f"| median round trip, bare WebSocket client instead of a browser (server side alone) | {bo * 1000:.2f} ms | "
         f"{bt * 1000:.2f} ms | {bo / bt:.2f} | |",
-        f"| mean round trip, Playwright clock | {statistics.mean(ours) * 1000:.1f} ms | {statistics.mean(theirs) * 1000:.1f} ms | "
+        f"| mean round trip, Playwright-driven | {statistics.mean(ours) * 1000:.1f} ms | {statistics.mean(theirs) * 1000:.1f} ms | "
         f"{statistics.mean(ours) / statistics.mean(theirs):.2f} | |",
-        f"| 90th percentile, Playwright clock | {statistics.quantiles(ours, n=10)[-1] * 1000:.1f} ms | "
+        f"| 90th percentile, Playwright-driven | {statistics.quantiles(ours, n=10)[-1] * 1000:.1f} ms | "
         f"{statistics.quantiles(theirs, n=10)[-1] * 1000:.1f} ms | | |",
+        "",
+        "The issue's measure is the Playwright-driven round trip. The page clock leaves out Playwright's "
+        "IPC and polling; what remains on it is mostly the browser's frame schedule (the next form is "
+        "painted on the next animation frame, 0-16.7 ms after it is in the document), which both sides pay.",
+        "",
+        "Why forms do not animate between questions: with a CSS transition running (the focus ring of the "
+        "new field, the form's fade-in), Chromium keeps painting frames and hands the page the server's "
+        "answer only after the next one; this benchmark measured 0.67 (Playwright) and 0.82 (page clock) "
+        "before a form that replaces the one just answered stopped fading in and focus stopped transitioning.",
     ])
     if not args.no_write:
         update_results("input_roundtrip", table)

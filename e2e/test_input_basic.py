@@ -42,6 +42,31 @@ class TestText:
         page.keyboard.press("Enter")
         expect(page.get_by_text("city=Paris")).to_be_visible()
 
+    def test_the_next_question_takes_the_place_of_the_last_without_a_fade(self, open_app):
+        # The first form fades in; one that replaces a form just answered appears at once (no
+        # flicker between questions, and no animation running while the person types).
+        def app():
+            first = input("First question")
+            second = input("Second question")
+            put_text(f"{first}, {second}")
+
+        page = open_app(app)
+        first = page.get_by_label("First question")
+        expect(first).to_be_focused()
+        panel = page.locator(".pwl-form-panel")
+        assert panel.evaluate("el => getComputedStyle(el).animationName") == "pwl-fade-in"
+        first.fill("one")
+        first.press("Enter")
+        second = page.get_by_label("Second question")
+        expect(second).to_be_focused()
+        expect(panel).to_have_count(1)
+        assert panel.evaluate("el => getComputedStyle(el).animationName") == "none"
+        # the focus ring shows at once, not through a transition
+        assert second.evaluate("el => getComputedStyle(el).transitionDuration") == "0s"
+        second.fill("two")
+        second.press("Enter")
+        expect(page.get_by_text("one, two")).to_be_visible()
+
     def test_placeholder_help_text_value_and_attrs(self, open_app):
         def app():
             value = input("Nickname", placeholder="e.g. ada", help_text="Shown to other players",

@@ -7,6 +7,7 @@ the browser's part of the protocol.
 import asyncio
 import logging
 import threading
+import time
 
 import pytest
 
@@ -110,6 +111,77 @@ class TestOutputSending:
         def main():
             style([put_text("a"), put_text("b")], "color: blue")
         assert [s["style"] for s in run_app(main).outputs()] == [";color: blue", ";color: blue"]
+
+
+class _RecordingLoop:
+    """Stands in for the event loop: records what a session schedules on it."""
+
+    def __init__(self):
+        self.calls = []
+
+    def call_soon_threadsafe(self, callback, *args):
+        self.calls.append((getattr(callback, "__name__", callback), args))
+
+    def call_later(self, delay, callback):  # only ever passed along, never called here
+        raise AssertionError("not called directly")
+
+
+class TestLinger:
+    """A thread app's command that asks to linger waits for company; waiting for an event ends the wait."""
+
+    def session(self):
+        from pywebio_lite.session.threadbased import ThreadBasedSession
+        loop = _RecordingLoop()
+        s = ThreadBasedSession(lambda: None, loop=loop)
+        s._loop_thread = -1  # the test thread plays an app thread
+        return s, loop
+
+    def test_a_lingering_command_waits_for_the_timer(self):
+        s, loop = self.session()
+        s.send_task_command("destroy_form", {"form_id": "f"}, task_id="t", linger=True)
+        assert loop.calls == [("call_later", (s.LINGER, s._run_lingered))]
+
+    def test_blocking_for_an_event_sends_what_lingers_at_once(self):
+        s, loop = self.session()
+        s.send_task_command("destroy_form", {"form_id": "f"}, task_id="t", linger=True)
+        s.flush_lingering()
+        assert loop.calls[1:] == [("_run_on_output", ())]
+        s.flush_lingering()  # already scheduled: nothing more
+        assert len(loop.calls) == 2
+
+    def test_a_burst_waits_for_company_until_the_app_blocks(self):
+        s, loop = self.session()
+        s._last_flush = time.monotonic()  # a frame just left
+        s.send_task_command("input_group", {"form_id": "g"}, task_id="t")
+        assert loop.calls == [("call_later", (s.LINGER, s._run_lingered))]
+        s.flush_lingering()
+        assert loop.calls[1:] == [("_run_on_output", ())]
+
+    def test_nothing_lingering_schedules_nothing(self):
+        s, loop = self.session()
+        s.flush_lingering()
+        s.send_task_command("toast", {"content": "x"}, task_id="t")  # after a quiet moment: leaves at once
+        assert loop.calls == [("_run_on_output", ())]
+        s.flush_lingering()
+        assert len(loop.calls) == 1
+
+    def test_waiting_for_an_event_flushes_first(self):
+        s, loop = self.session()
+        flushed = threading.Event()
+        s.flush_lingering = flushed.set
+        got = {}
+
+        def app_thread():
+            s._bind_current_thread("main")
+            got["event"] = s.next_client_event()
+
+        t = threading.Thread(target=app_thread, daemon=True)
+        t.start()
+        assert flushed.wait(10)  # before blocking in q.get()
+        task_id, q = next(iter(s._queues.items()))
+        q.put({"event": "x"})
+        t.join()
+        assert got["event"] == {"event": "x"}
 
 
 class TestScopes:

@@ -210,6 +210,15 @@ class Session:
             except RuntimeError:  # the loop has closed: the server is gone
                 pass
 
+    def flush_lingering(self) -> None:
+        """Send at once what waits for company: the app is about to block (for an event), so
+        nothing more is coming for now. Called by an app thread before it waits."""
+        with self._lock:
+            if self._closed or self.loop is None or self._flush_scheduled or not self._linger_scheduled:
+                return
+            self._flush_scheduled = True
+        self._schedule_flush()
+
     def _schedule_linger(self) -> None:
         try:
             self.loop.call_soon_threadsafe(self.loop.call_later, self.LINGER, self._run_lingered)

@@ -116,6 +116,8 @@ class ThreadBasedSession(Session):
             q = self._queues.get(task_id)
             if q is None:
                 q = self._queues[task_id] = queue.SimpleQueue()
+        if q.empty():
+            self.flush_lingering()  # e.g. the next form, queued behind a destroy_form: send it now
         event = q.get()
         if event is _CLOSED:
             raise SessionClosedException("the session has closed")

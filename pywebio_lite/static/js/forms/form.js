@@ -23,6 +23,12 @@ import { t } from './i18n.js';
 import { uploadFiles, UploadAborted } from './upload.js';
 
 const forms = new Map();  // form_id -> Form, in the order they were opened
+// When the last form went away (performance.now()). A form that follows within FOLLOW_MS takes
+// its place without the entrance fade: answering question after question should not flicker,
+// and an animation running while the person types keeps the browser painting frames, which
+// delays the next message by up to a frame.
+let lastDestroyed = -Infinity;
+const FOLLOW_MS = 400;
 
 const container = () => document.getElementById('input-container');
 
@@ -217,6 +223,7 @@ class Form {
     for (const field of this.fields) field.dispose();
     this.el.remove();
     forms.delete(this.id);
+    lastDestroyed = performance.now();
     showTop();
   }
 }
@@ -228,6 +235,7 @@ export function inputGroup(spec, command) {
   applyPanelEnv();
   forms.get(spec.form_id)?.destroy();
   const form = new Form(spec, command.task_id);
+  if (performance.now() - lastDestroyed < FOLLOW_MS) form.el.classList.add('pwl-follows');
   forms.set(form.id, form);
   container().append(form.el);
   showTop();
