@@ -187,3 +187,76 @@ def test_start_server_prints_its_url_serves_and_exits_on_ctrl_c(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+class _FakeWS:
+    def __init__(self, writable=True, closed=False):
+        self.writable, self.closed, self.sent = writable, closed, []
+        self.drained = None
+
+    def send(self, frame):
+        self.sent.append(frame)
+
+    async def drain(self):
+        self.drained = asyncio.get_running_loop().create_future()
+        await self.drained
+
+
+class _FakeSession:
+    def __init__(self, frames):
+        self.frames, self.closed = list(frames), False
+
+    def take_frame(self):
+        return self.frames.pop(0) if self.frames else None
+
+    def pending_commands(self):
+        return bool(self.frames)
+
+    def close(self):
+        self.closed = True
+
+
+class TestSessionConnectionFlush:
+    """SessionConnection sends while the socket takes frames, waits for it to drain, and stops at close."""
+
+    def _conn(self, ws, frames):
+        from pywebio_lite.platform.adaptor import SessionConnection
+        conn = SessionConnection(lambda: None, {})
+        conn.ws, conn.session = ws, _FakeSession(frames)
+        return conn
+
+    def test_sends_every_frame_while_writable(self):
+        conn = self._conn(_FakeWS(), ["a", "b"])
+        conn._flush()
+        assert conn.ws.sent == ["a", "b"] and conn._drain_task is None
+
+    def test_over_high_water_waits_for_drain_then_sends(self):
+        async def go():
+            conn = self._conn(_FakeWS(writable=False), ["a"])
+            conn._flush()
+            assert conn.ws.sent == [] and conn._drain_task is not None  # held, not left to the GC
+            await asyncio.sleep(0)
+            conn.ws.writable = True
+            conn.ws.drained.set_result(None)
+            await conn._drain_task
+            assert conn.ws.sent == ["a"] and conn._drain_task is None
+        asyncio.run(go())
+
+    def test_closing_the_socket_cancels_the_wait(self):
+        async def go():
+            conn = self._conn(_FakeWS(writable=False), ["a"])
+            conn._flush()
+            task = conn._drain_task
+            await asyncio.sleep(0)
+            conn.on_close(1001, "going away")
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            assert conn.session.closed and conn.ws.sent == []
+        asyncio.run(go())
+
+    def test_a_closed_socket_starts_no_wait(self):
+        async def go():
+            conn = self._conn(_FakeWS(writable=False, closed=True), ["a"])
+            conn._flush()
+            assert conn._drain_task is None and conn.ws.sent == []
+        asyncio.run(go())

@@ -49,6 +49,7 @@ class SessionConnection:
         self.ws = None
         self.session = None
         self._waiting_drain = False
+        self._drain_task: asyncio.Task | None = None  # held: the loop keeps only weak references
 
     # ---------------------------------------------------------------- server callbacks
     def on_open(self, ws) -> None:
@@ -68,6 +69,8 @@ class SessionConnection:
             self.session.dispatch_frame(data)
 
     def on_close(self, code: int, reason: str) -> None:
+        if self._drain_task is not None:
+            self._drain_task.cancel()  # nothing more will leave on this socket
         if self.session is not None:
             self.session.close()
 
@@ -80,15 +83,18 @@ class SessionConnection:
             if frame is None:
                 return
             ws.send(frame)
+        if ws.closed:
+            return  # nothing more can leave; on_close closes the session
         if not self._waiting_drain and session.pending_commands():
             self._waiting_drain = True
-            asyncio.get_running_loop().create_task(self._flush_after_drain())
+            self._drain_task = asyncio.get_running_loop().create_task(self._flush_after_drain())
 
     async def _flush_after_drain(self) -> None:
         try:
             await self.ws.drain()
         finally:
             self._waiting_drain = False
+            self._drain_task = None
         self._flush()
 
     def _session_ended(self) -> None:
