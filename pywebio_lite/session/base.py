@@ -214,7 +214,7 @@ class Session:
         """Send at once what waits for company: the app is about to block (for an event), so
         nothing more is coming for now. Called by an app thread before it waits."""
         with self._lock:
-            if self._closed or self.loop is None or self._flush_scheduled or not self._linger_scheduled:
+            if self._closed or self._flush_scheduled or not self._linger_scheduled:
                 return
             self._flush_scheduled = True
         self._schedule_flush()
