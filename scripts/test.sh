@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs the test tools and runs every test: unit and session tests (tests/), browser tests in
-# Debian's Chromium (e2e/), and the fast Autobahn|Testsuite WebSocket conformance run.
+# Debian's Chromium (e2e/, with openssl and nginx for the TLS and proxy tests), and the fast Autobahn|Testsuite WebSocket conformance run.
 # Idempotent; safe on a fresh machine (apt needs root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null; then
+# Debian packages the tests drive: Chromium (e2e), openssl (test certificates), nginx (proxy tests).
+missing=""
+command -v chromium >/dev/null || missing="$missing chromium"
+command -v openssl >/dev/null || missing="$missing openssl"
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+if [ -n "$missing" ]; then
   SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
   $SUDO apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
 fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q -e '.[test]'

@@ -18,19 +18,28 @@ from ..useragent import parse as parse_user_agent
 
 logger = logging.getLogger("pywebio_lite.session")
 
-__all__ = ["SessionConnection", "make_session_info"]
+__all__ = ["SessionConnection", "make_session_info", "peer_ip"]
 
 
-def make_session_info(request, *, backend: str, protocol: str) -> dict:
-    """session.info for a request: user agent, language, host, origin, ip, backend, protocol."""
+def peer_ip(request) -> str:
+    """The address of the peer that sent `request` ("" if unknown)."""
+    remote = getattr(request, "remote", None)
+    return remote[0] if isinstance(remote, (tuple, list)) and remote else (remote or "")
+
+
+def make_session_info(request, *, backend: str, protocol: str, forwarded=None) -> dict:
+    """session.info for a request: user agent, language, host, origin, ip, backend, protocol.
+
+    `forwarded` (a `proxy.Forwarded`) gives the client's address and host as a trusted proxy saw them.
+    """
     headers = request.headers
     language = (headers.get("Accept-Language") or "").split(",")[0].split(";")[0].strip()
-    remote = getattr(request, "remote", None)
-    user_ip = remote[0] if isinstance(remote, (tuple, list)) and remote else (remote or "")
+    user_ip = forwarded.ip if forwarded is not None else peer_ip(request)
+    host = (forwarded.host if forwarded is not None else None) or headers.get("Host") or ""
     return {
         "user_agent": parse_user_agent(headers.get("User-Agent") or ""),
         "user_language": language,
-        "server_host": headers.get("Host") or "",
+        "server_host": host,
         "origin": headers.get("Origin") or "",
         "user_ip": user_ip,
         "backend": backend,

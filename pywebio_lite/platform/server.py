@@ -17,7 +17,9 @@ from ..protocol.http import Request, Response
 from ..server import Server, origin_allowed, serve_static
 from ..session.base import Session
 from ..utils import parse_file_size
-from .adaptor import SessionConnection, make_session_info
+from .adaptor import SessionConnection, make_session_info, peer_ip
+from .auth import BasicAuth, make_auth
+from .proxy import TrustedProxies
 from .page import STATIC_PATH, make_applications, render_page
 
 logger = logging.getLogger("pywebio_lite.server")
@@ -38,11 +40,14 @@ class WebIOApp:
 
     def __init__(self, applications, *, cdn=True, static_dir: str | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
-                 debug: bool = False, reconnect_timeout: float = 0):
+                 debug: bool = False, reconnect_timeout: float = 0, auth: BasicAuth | None = None,
+                 trusted_proxies=None):
         self.apps = make_applications(applications)
         self.static_root = Path(STATIC_PATH)
         self.user_static = Path(static_dir).resolve() if static_dir else None
-        self.base_url = cdn if isinstance(cdn, str) else STATIC_PREFIX
+        # Relative to the page at "/", so a proxy that serves the app under a sub-path
+        # (location /tool/ { proxy_pass http://app/; }) needs no setting: /tool/_pywebio_lite/...
+        self.base_url = cdn if isinstance(cdn, str) else STATIC_PREFIX.lstrip("/")
         if not self.base_url.endswith("/"):
             self.base_url += "/"
         if allowed_origins is not None and not isinstance(allowed_origins, (list, tuple)):
@@ -54,6 +59,16 @@ class WebIOApp:
         self.debug = debug
         self.reconnect_timeout = reconnect_timeout
         self._pages: dict[str, bytes] = {}
+        if auth is not None and not isinstance(auth, BasicAuth):
+            raise TypeError("auth must be a BasicAuth (see platform.auth.make_auth)")
+        self.auth = auth
+        self.proxies = TrustedProxies(trusted_proxies) if trusted_proxies is not None else None
+
+    def forwarded(self, request):
+        """The client as a trusted proxy reports it, or None without trusted proxies."""
+        if self.proxies is None:
+            return None
+        return self.proxies.resolve(peer_ip(request), request.headers)
 
     def app_for(self, request: Request) -> Callable:
         """The app named by ?app=, or the index app if there is no such app."""
@@ -74,6 +89,8 @@ class WebIOApp:
                               ("X-Content-Type-Options", "nosniff")], body)
 
     async def handle_request(self, request: Request) -> Response:
+        if self.auth is not None and not self.auth.allows(request):
+            return self.auth.challenge()
         path = request.path
         if request.method not in ("GET", "HEAD"):
             return Response(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
@@ -88,13 +105,18 @@ class WebIOApp:
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
 
     def handle_websocket(self, request: Request):
+        if self.auth is not None and not self.auth.allows(request):
+            logger.info("refused a WebSocket without valid credentials from %s", peer_ip(request))
+            return self.auth.challenge()
         origin = request.headers.get("Origin")
-        if not origin_allowed(origin, request.headers.get("Host"), self.allowed_origins, self.check_origin):
-            logger.warning("refused a WebSocket from origin %r (host %r)", origin, request.headers.get("Host"))
+        forwarded = self.forwarded(request)
+        host = (forwarded.host if forwarded is not None else None) or request.headers.get("Host")
+        if not origin_allowed(origin, host, self.allowed_origins, self.check_origin):
+            logger.warning("refused a WebSocket from origin %.200r (host %.200r)", origin, host)
             return Response(403, [("Content-Type", "text/plain; charset=utf-8")], b"Forbidden origin")
         if request.path != "/":
             return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
-        info = make_session_info(request, backend="pywebio_lite", protocol="websocket")
+        info = make_session_info(request, backend="pywebio_lite", protocol="websocket", forwarded=forwarded)
         return SessionConnection(self.app_for(request), info, debug=self.debug)
 
 
@@ -120,7 +142,15 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
         check_origin: a function origin -> bool that replaces allowed_origins.
         auto_open_webbrowser: open the app in a browser once the server is up.
         max_payload_size: largest WebSocket message / request body, int bytes or like '200M'.
-        server_settings: ping_interval, ping_timeout (also as websocket_ping_*), header_timeout...
+        server_settings: ping_interval, ping_timeout (also as websocket_ping_*), header_timeout...,
+            and these pywebio_lite additions (see docs/deploy.md):
+
+            - ``ssl_context`` (an `ssl.SSLContext`), or ``certfile`` and ``keyfile`` (PEM paths):
+              serve HTTPS and WSS on the same port.
+            - ``auth=(user, password)`` or ``check_auth=f(user, password) -> bool``: HTTP Basic
+              authentication on the page, the static files and the WebSocket alike; ``auth_realm``.
+            - ``trusted_proxies``: addresses/networks of reverse proxies whose ``X-Forwarded-For``,
+              ``-Proto`` and ``-Host`` headers are believed (for session.info and the origin check).
     """
     server = make_server(applications, port=port, host=host, debug=debug, cdn=cdn, static_dir=static_dir,
                          remote_access=remote_access, reconnect_timeout=reconnect_timeout,
@@ -141,6 +171,11 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
                 static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float = 0,
                 allowed_origins=None, check_origin=None, max_payload_size="200M", **server_settings) -> Server:
     """A configured Server for `applications`, not yet started (start_server() runs it)."""
+    tls = make_ssl_context(server_settings.pop("ssl_context", None), server_settings.pop("certfile", None),
+                           server_settings.pop("keyfile", None))
+    auth = make_auth(server_settings.pop("auth", None), server_settings.pop("check_auth", None),
+                     server_settings.pop("auth_realm", "pywebio_lite"))
+    trusted_proxies = server_settings.pop("trusted_proxies", None)
     if os.environ.get("PYWEBIO_DEBUG"):
         debug = True
     if remote_access:
@@ -148,7 +183,8 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
     if debug:
         Session.debug = True
     app = WebIOApp(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
-                   check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout)
+                   check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout,
+                   auth=auth, trusted_proxies=trusted_proxies)
     settings = {}
     for key, value in server_settings.items():
         key = _SETTING_ALIASES.get(key, key)
@@ -157,4 +193,26 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
             continue
         settings[key] = value
     size = parse_file_size(max_payload_size, name="max_payload_size")
-    return Server(app, host=host, port=port, max_message_size=size, **settings)
+    return Server(app, host=host, port=port, ssl=tls, max_message_size=size, **settings)
+
+
+def make_ssl_context(ssl_context=None, certfile: str | None = None, keyfile: str | None = None):
+    """The server's TLS context: the one given, one loaded from PEM files, or None (plain HTTP)."""
+    if ssl_context is not None:
+        if certfile or keyfile:
+            raise ValueError("give ssl_context or certfile/keyfile, not both")
+        import ssl
+        if not isinstance(ssl_context, ssl.SSLContext):
+            raise TypeError("ssl_context must be an ssl.SSLContext")
+        return ssl_context
+    if keyfile and not certfile:
+        raise ValueError("keyfile needs certfile")
+    if not certfile:
+        return None
+    import ssl  # only a TLS server pays for importing ssl
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(os.fspath(certfile), os.fspath(keyfile) if keyfile else None)
+    except FileNotFoundError as error:
+        raise ValueError(f"certfile/keyfile not found: {error.filename}") from None
+    return context
