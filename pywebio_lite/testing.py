@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from .session import session_class_for
 
-__all__ = ["AppClient"]
+__all__ = ["AppClient", "self_signed_certificate"]
 
 
 class AppClient:
@@ -189,3 +189,22 @@ class AppClient:
         """The value a file item carries in a submit for an uploaded file."""
         return {"file": file, "filename": filename, "size": size, "mime_type": mime_type,
                 "last_modified": last_modified}
+
+
+def self_signed_certificate(folder) -> tuple[str, str]:
+    """Make a self-signed certificate for localhost / 127.0.0.1 in `folder`: (cert.pem, key.pem).
+
+    For testing HTTPS (``start_server(certfile=..., keyfile=...)``). The `ssl` module cannot make
+    certificates, so this runs the `openssl` command (Debian's package `openssl`).
+    """
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        raise RuntimeError("self_signed_certificate needs the openssl command (apt-get install openssl)")
+    cert, key = os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                    "-keyout", key, "-out", cert], check=True, capture_output=True)
+    return cert, key

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import shutil
 import socket
 import ssl
-import subprocess
 import urllib.error
 import urllib.request
 
@@ -17,6 +15,7 @@ from pywebio_lite.platform.auth import BasicAuth, make_auth
 from pywebio_lite.platform.proxy import TrustedProxies
 from pywebio_lite.platform.server import WebIOApp, make_server, make_ssl_context
 from pywebio_lite.protocol.http import Headers, Request
+from pywebio_lite.testing import self_signed_certificate
 
 
 def basic(user: str, password: str) -> str:
@@ -174,14 +173,7 @@ class TestTrustedProxies:
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
     """A self-signed certificate for 127.0.0.1/localhost, made by Debian's openssl."""
-    if shutil.which("openssl") is None:
-        pytest.fail("openssl is needed for the TLS tests (apt-get install openssl)")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    return cert, key
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 def client_context(cert) -> ssl.SSLContext:

@@ -10,6 +10,7 @@ from playwright.sync_api import Error, expect
 from pywebio_lite.input import input as ask
 from pywebio_lite.output import put_buttons, put_text
 from pywebio_lite.session import info as session_info
+from pywebio_lite.testing import self_signed_certificate
 
 
 def greeter():
@@ -21,14 +22,7 @@ def greeter():
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory):
-    if shutil.which("openssl") is None:
-        pytest.fail("openssl is needed for the TLS tests (apt-get install openssl)")
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    return str(cert), str(key)
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture
