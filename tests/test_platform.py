@@ -204,7 +204,10 @@ class _FakeWS:
 
 class _FakeSession:
     def __init__(self, frames):
-        self.frames, self.closed = list(frames), False
+        self.frames, self.is_closed, self.ended_by_app = list(frames), False, False
+
+    def closed(self):
+        return self.is_closed
 
     def take_frame(self):
         return self.frames.pop(0) if self.frames else None
@@ -213,7 +216,7 @@ class _FakeSession:
         return bool(self.frames)
 
     def close(self):
-        self.closed = True
+        self.is_closed = True
 
 
 class TestSessionConnectionFlush:
@@ -222,7 +225,8 @@ class TestSessionConnectionFlush:
     def _conn(self, ws, frames):
         from pywebio_lite.platform.adaptor import SessionConnection
         conn = SessionConnection(lambda: None, {})
-        conn.ws, conn.session = ws, _FakeSession(frames)
+        conn.ws = conn._first_ws = ws  # as on_open leaves them
+        conn.session = _FakeSession(frames)
         return conn
 
     def test_sends_every_frame_while_writable(self):
@@ -251,7 +255,7 @@ class TestSessionConnectionFlush:
             conn.on_close(1001, "going away")
             with pytest.raises(asyncio.CancelledError):
                 await task
-            assert conn.session.closed and conn.ws.sent == []
+            assert conn.session.closed() and conn._first_ws.sent == []
         asyncio.run(go())
 
     def test_a_closed_socket_starts_no_wait(self):

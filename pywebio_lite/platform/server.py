@@ -17,7 +17,8 @@ from ..protocol.http import Request, Response
 from ..server import Server, origin_allowed, serve_static
 from ..session.base import Session
 from ..utils import parse_file_size
-from .adaptor import SessionConnection, make_session_info, peer_ip
+from .adaptor import (DEFAULT_RECONNECT_TIMEOUT, SessionConnection, SessionGone, SessionRegistry,
+                      make_session_info, peer_ip)
 from .auth import BasicAuth, make_auth
 from .proxy import TrustedProxies
 from .page import STATIC_PATH, make_applications, render_page
@@ -40,7 +41,7 @@ class WebIOApp:
 
     def __init__(self, applications, *, cdn=True, static_dir: str | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
-                 debug: bool = False, reconnect_timeout: float = 0, auth: BasicAuth | None = None,
+                 debug: bool = False, reconnect_timeout: float | None = None, auth: BasicAuth | None = None,
                  trusted_proxies=None):
         self.apps = make_applications(applications)
         self.static_root = Path(STATIC_PATH)
@@ -57,7 +58,13 @@ class WebIOApp:
         self.allowed_origins = list(allowed_origins or [])
         self.check_origin = check_origin
         self.debug = debug
+        if reconnect_timeout is None:
+            reconnect_timeout = DEFAULT_RECONNECT_TIMEOUT
+        if isinstance(reconnect_timeout, bool) or not isinstance(reconnect_timeout, (int, float)) \
+                or reconnect_timeout < 0:
+            raise ValueError("reconnect_timeout must be a number of seconds >= 0 (0 turns reconnecting off)")
         self.reconnect_timeout = reconnect_timeout
+        self.sessions = SessionRegistry()  # the sessions a page may reconnect to
         self._pages: dict[str, bytes] = {}
         if auth is not None and not isinstance(auth, BasicAuth):
             raise TypeError("auth must be a BasicAuth (see platform.auth.make_auth)")
@@ -116,8 +123,16 @@ class WebIOApp:
             return Response(403, [("Content-Type", "text/plain; charset=utf-8")], b"Forbidden origin")
         if request.path != "/":
             return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
+        token = request.query_arg("session") or "NEW"
+        if token != "NEW":  # a page coming back after its socket dropped (docs/protocol.md §1)
+            conn = self.sessions.get(token)
+            ack = request.query_arg("ack") or "0"
+            if conn is None or not ack.isdigit() or len(ack) > 18:
+                return SessionGone()
+            return conn.resume_handler(int(ack))
         info = make_session_info(request, backend="pywebio_lite", protocol="websocket", forwarded=forwarded)
-        return SessionConnection(self.app_for(request), info, debug=self.debug)
+        return SessionConnection(self.app_for(request), info, debug=self.debug,
+                                 reconnect_timeout=self.reconnect_timeout, registry=self.sessions)
 
 
 _SETTING_ALIASES = {
@@ -127,7 +142,7 @@ _SETTING_ALIASES = {
 
 
 def start_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,
-                 static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float = 0,
+                 static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
                  auto_open_webbrowser: bool = False, max_payload_size="200M", **server_settings) -> None:
     """Serve PyWebIO apps on the built-in server until Ctrl-C.
@@ -137,6 +152,8 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
         port: TCP port (0 = any free port). host: interface ('' = all).
         debug: show tracebacks of app errors in the browser.
         cdn: ignored unless a str (a base URL to load the frontend from); files are always served locally.
+        reconnect_timeout: seconds a session waits for its page after the connection drops (the page
+            reconnects by itself and nothing is lost); None = 10 s, 0 = off (a drop ends the session).
         static_dir: a directory served at /static/.
         allowed_origins: extra origins (shell patterns, e.g. 'https://*.example.com') allowed to connect.
         check_origin: a function origin -> bool that replaces allowed_origins.
@@ -168,7 +185,7 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
 
 
 def make_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,
-                static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float = 0,
+                static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float | None = None,
                 allowed_origins=None, check_origin=None, max_payload_size="200M", **server_settings) -> Server:
     """A configured Server for `applications`, not yet started (start_server() runs it)."""
     tls = make_ssl_context(server_settings.pop("ssl_context", None), server_settings.pop("certfile", None),

@@ -4,7 +4,7 @@ Pure code: JSON text in, checked events out; commands in, numbered frames out.
 
 Server → browser, one text frame per batch::
 
-    {"seq": 7, "commands": [{"command": "output", "task_id": "main-1", "spec": {...}}, ...]}
+    {"seq": 7, "ack": 3, "commands": [{"command": "output", "task_id": "main-1", "spec": {...}}, ...]}
 
 Commands produced in the same instant leave together in one frame. Every frame carries a sequence
 number (1, 2, 3...) so that a browser that reconnects can say which frame it saw last and the
@@ -101,8 +101,12 @@ class Outbox:
         """Sequence number of the last frame taken."""
         return self._seq
 
-    def take_frame(self) -> str | None:
-        """The next frame of waiting commands, or None if nothing waits."""
+    def take_frame(self, ack: int = 0) -> str | None:
+        """The next frame of waiting commands, or None if nothing waits.
+
+        `ack` (the last browser frame applied, `Inbox.last_seq`) rides along when non-zero, so the
+        page can forget the event frames it kept for a replay.
+        """
         pending = self._pending
         if not pending:
             return None
@@ -120,7 +124,8 @@ class Outbox:
                 chars += size
             self._pending_chars -= chars
         self._seq += 1
-        frame = '{"seq":' + str(self._seq) + ',"commands":[' + ",".join(batch) + "]}"
+        head = '{"seq":' + str(self._seq) + (',"ack":' + str(ack) if ack else "")
+        frame = head + ',"commands":[' + ",".join(batch) + "]}"
         if self.history_chars:
             self._remember(self._seq, frame)
         return frame

@@ -240,7 +240,7 @@ class Session:
     def take_frame(self) -> str | None:
         """The next frame of waiting commands (for the adaptor), or None."""
         with self._lock:
-            frame = self.outbox.take_frame()
+            frame = self.outbox.take_frame(self.inbox.last_seq)
             if self._senders_waiting:
                 self._drained.notify_all()
             return frame
@@ -248,6 +248,11 @@ class Session:
     def pending_commands(self) -> int:
         with self._lock:
             return len(self.outbox)
+
+    def frames_after(self, seq: int) -> list[str] | None:
+        """Sent frames numbered after `seq`, for a page that reconnects; None if some were forgotten."""
+        with self._lock:
+            return self.outbox.frames_after(seq)
 
     # ------------------------------------------------------------------ receiving
     def dispatch_frame(self, text: str | bytes) -> None:

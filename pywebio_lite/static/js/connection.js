@@ -5,8 +5,13 @@
  * for the ones before it; one already applied is ignored, as a replay after a reconnect would be).
  * Out: events queued during one tick leave together as {seq, ack, events}.
  *
- * `lastSeq` (the last applied frame) and the outgoing `seq` live here so that a later
- * reconnect-with-replay only has to open a new socket that says which frame it saw last.
+ * Reconnect (protocol.md §1): the server's first message {hello: {session, reconnect_timeout}}
+ * names the session. If the socket then drops without the session ending (no close frame: the
+ * network, a sleeping phone), the page opens a new one at once, then with growing, jittered
+ * delays, asking for `session=TOKEN&ack=lastSeq`; the server sends every frame after lastSeq
+ * again, and the page sends again the event frames the server has not acknowledged (each frame's
+ * `ack`). Both sides apply each frame once, by seq. A server that no longer has the session
+ * closes with 4404: the page says the session ended and offers a reload.
  */
 
 const state = {
@@ -19,19 +24,33 @@ const state = {
   busy: false,      // waiting for a lazily loaded module before applying the next frame
   finished: false,  // close_session received: no more events
   leaving: false,   // the page is being unloaded: a closing socket is expected
-  closed: false,    // the socket has closed
+  closed: false,    // the socket has closed for good
+  session: null,    // the session's token (hello), if the server keeps sessions for a reconnect
+  reconnectMs: 0,   // how long the server waits for this page after a drop
+  unacked: [],      // [seq, text] of sent event frames the server has not acknowledged
+  ackSent: 0,       // the last lastSeq the server was told of
+  ackTimer: 0,
+  droppedAt: 0,     // when the socket dropped (0: connected)
+  attempt: 0,       // reconnect attempts since then
+  gone: false,      // the server said the session is no longer there
 };
 
-let hooks = { apply() {}, settle() {}, prepare() { return null; }, lost() {} };
+/** Close codes of the server (pywebio_lite/platform/adaptor.py). */
+const SESSION_GONE = 4404;
+const REPLACED = 4409;
 
-/** The socket URL: the page's own path with ?app=NAME&session=NEW (protocol.md §1). */
-export function socketURL(session = 'NEW') {
+let hooks = { apply() {}, settle() {}, prepare() { return null; }, lost() {}, reconnecting() {} };
+
+/** The socket URL: the page's own path with ?app=NAME&session=NEW (protocol.md §1), or
+ *  session=TOKEN&ack=N to resume a session after frame N. */
+export function socketURL(session = 'NEW', ack = null) {
   const url = new URL(location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.hash = '';
   url.search = '';
   url.searchParams.set('app', new URL(location.href).searchParams.get('app') || 'index');
   url.searchParams.set('session', session);
+  if (ack !== null) url.searchParams.set('ack', String(ack));
   return url.href;
 }
 
@@ -40,7 +59,9 @@ export function socketURL(session = 'NEW') {
  *   hooks.apply(commands)   applies one frame's commands (synchronously)
  *   hooks.settle()          called once after a batch of frames was applied
  *   hooks.prepare(text)     null, or a Promise to wait for before applying a frame (lazy modules)
- *   hooks.lost()            the socket closed while the session was still running
+ *   hooks.lost(gone)        the connection is gone for good while the session was still running
+ *                           (gone: the server said the session no longer exists)
+ *   hooks.reconnecting(on)  a dropped socket is being replaced (true), or was (false)
  */
 export function connect(handlers) {
   hooks = { ...hooks, ...handlers };
@@ -49,25 +70,62 @@ export function connect(handlers) {
   // what arrives; take it over, with the frames it already holds.
   const early = window.__pwlEarly;
   delete window.__pwlEarly;
-  const ws = state.ws = early ? early.ws : new WebSocket(socketURL());
+  const ws = early ? early.ws : new WebSocket(socketURL());
   ws.onmessage = null;
-  ws.addEventListener('open', flush);
-  ws.addEventListener('message', (ev) => receive(ev.data));
-  ws.addEventListener('close', () => {
-    state.closed = true;
-    closedCheck();
-  });
+  adopt(ws);
   for (const text of early ? early.queue : []) receive(text);
-  if (ws.readyState === WebSocket.CLOSED) {
-    state.closed = true;
-    closedCheck();
+  if (ws.readyState === WebSocket.OPEN) opened(ws);
+  if (ws.readyState === WebSocket.CLOSED) dropped(ws, { code: 1006 });
+}
+
+/** Make `ws` the session's socket. Events of a socket that was replaced are ignored. */
+function adopt(ws) {
+  state.ws = ws;
+  ws.addEventListener('open', () => opened(ws));
+  ws.addEventListener('message', (ev) => { if (ws === state.ws) receive(ev.data); });
+  ws.addEventListener('close', (ev) => dropped(ws, ev));
+}
+
+function opened(ws) {
+  if (ws !== state.ws || ws.opened) return;
+  ws.opened = true;
+  if (state.droppedAt) {  // a resumed session: send again what the server may not have seen
+    state.droppedAt = 0;
+    state.attempt = 0;
+    for (const [, text] of state.unacked) ws.send(text);
+    hooks.reconnecting(false);
   }
+  flush();
+}
+
+function dropped(ws, ev) {
+  if (ws !== state.ws) return;
+  if (ev.code === SESSION_GONE) state.gone = true;
+  const resumable = state.session && state.reconnectMs > 0 && !state.finished && !state.leaving
+    && !state.gone && ev.code !== 1000 && ev.code !== REPLACED;
+  if (resumable) {
+    const now = performance.now();
+    if (!state.droppedAt) {
+      state.droppedAt = now;
+      hooks.reconnecting(true);
+    }
+    // Try at once, then back off (0.25 s, 0.5 s, 1 s... at most 4 s), each delay jittered so that
+    // the pages of a restarted server do not all come back in the same instant.
+    if (now - state.droppedAt < state.reconnectMs + 2000) {
+      const delay = state.attempt ? Math.min(4000, 250 * 2 ** (state.attempt - 1)) * (0.5 + Math.random() / 2) : 0;
+      state.attempt++;
+      setTimeout(() => adopt(new WebSocket(socketURL(state.session, state.lastSeq))), delay);
+      return;
+    }
+  }
+  state.closed = true;
+  closedCheck();
 }
 
 /** The socket closed: once the frames received before that are applied, was it the app's end? */
 function closedCheck() {
   if (!state.closed || state.early.size || state.busy) return;
-  if (!state.finished && !state.leaving) hooks.lost();
+  if (!state.finished && !state.leaving) hooks.lost(state.gone);
   state.finished = true;
 }
 
@@ -108,8 +166,28 @@ function flush() {
   state.flushQueued = false;
   const ws = state.ws;
   if (!state.outbox.length || !ws || ws.readyState !== WebSocket.OPEN) return;
-  ws.send(JSON.stringify({ seq: ++state.outSeq, ack: state.lastSeq, events: state.outbox }));
+  const seq = ++state.outSeq;
+  const text = JSON.stringify({ seq, ack: state.lastSeq, events: state.outbox });
+  if (state.session) {
+    state.unacked.push([seq, text]);
+    if (state.unacked.length > 2000) state.unacked.shift();  // bounded; the server keeps order by seq
+  }
+  ws.send(text);
+  state.ackSent = state.lastSeq;
   state.outbox = [];
+}
+
+/** Tell the server which frames were applied, so it can forget them (a page that only watches
+ *  output sends no events that would carry the ack). At most every 200 ms. */
+function queueAck() {
+  if (!state.session || state.ackTimer || state.lastSeq === state.ackSent) return;
+  state.ackTimer = setTimeout(() => {
+    state.ackTimer = 0;
+    const ws = state.ws;
+    if (state.finished || state.lastSeq === state.ackSent || ws?.readyState !== WebSocket.OPEN) return;
+    ws.send(JSON.stringify({ ack: state.lastSeq }));
+    state.ackSent = state.lastSeq;
+  }, 200);
 }
 
 function receive(text) {
@@ -119,6 +197,14 @@ function receive(text) {
   } catch (err) {
     console.error('pywebio_lite: a frame that is not JSON was dropped', err);
     return;
+  }
+  if (frame && frame.hello) {  // the session's name, for a reconnect
+    state.session = typeof frame.hello.session === 'string' ? frame.hello.session : null;
+    state.reconnectMs = 1000 * (+frame.hello.reconnect_timeout || 0);
+    return;
+  }
+  if (frame && typeof frame.ack === 'number') {
+    while (state.unacked.length && state.unacked[0][0] <= frame.ack) state.unacked.shift();
   }
   if (!frame || !Array.isArray(frame.commands)) return;
   if (typeof frame.seq !== 'number') {  // an unnumbered frame: apply it as it comes
@@ -203,6 +289,9 @@ function drain() {
     hooks.apply(next.frame.commands);
     applied++;
   }
-  if (applied) hooks.settle();
+  if (applied) {
+    hooks.settle();
+    queueAck();
+  }
   closedCheck();
 }

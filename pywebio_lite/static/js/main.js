@@ -43,9 +43,14 @@ connect({
   apply: applyCommands,
   settle,
   prepare: prepareFrame,
-  lost() {
-    setStatus('lost');
-    showToast({ content: 'Disconnected from the server, please refresh the page', duration: 0, position: 'center', color: '#dc2626' });
+  lost(gone) {
+    setStatus(gone ? 'expired' : 'lost');
+    showToast({
+      content: gone ? 'The session has ended. Reload the page to start again.'
+        : 'Disconnected from the server, please refresh the page',
+      duration: 0, position: 'center', color: '#dc2626',
+    });
   },
+  reconnecting(on) { setStatus(on ? 'reconnecting' : null); },
 });
 runUserScripts();

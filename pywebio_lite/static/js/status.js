@@ -1,16 +1,34 @@
 /**
- * The session indicator: nothing while the app runs; a small note (and a grey favicon) once the
- * app has ended ("closed") or the connection is gone ("lost").
+ * The session indicator: nothing while the app runs; a quiet "Reconnecting…" while a dropped
+ * connection is being replaced; a small note (and a grey or red favicon) once the app has ended
+ * ("closed"), the connection is gone ("lost") or the server no longer has the session ("expired",
+ * with a Reload button).
  */
-const TEXT = { closed: 'Session ended', lost: 'Disconnected' };
+const TEXT = { closed: 'Session ended', lost: 'Disconnected', expired: 'Session ended', reconnecting: 'Reconnecting…' };
+const FINAL = new Set(['lost', 'expired']);
 
+/** Show the state `kind`, or hide the indicator (null) once a reconnect succeeded. */
 export function setStatus(kind) {
   const el = document.getElementById('pwl-status');
-  if (document.documentElement.dataset.session === 'lost') return;  // keep the louder state
+  if (FINAL.has(document.documentElement.dataset.session)) return;  // keep the louder state
+  if (!kind) {
+    delete document.documentElement.dataset.session;
+    el.hidden = true;
+    return;
+  }
   document.documentElement.dataset.session = kind;
   el.textContent = TEXT[kind];
   el.dataset.kind = kind;
   el.hidden = false;
+  if (kind === 'expired') {
+    const reload = document.createElement('button');
+    reload.type = 'button';
+    reload.textContent = 'Reload';
+    reload.className = 'pwl-status-reload';
+    reload.addEventListener('click', () => location.reload());
+    el.append(reload);
+  }
+  if (kind === 'reconnecting') return;  // a passing state: the favicon stays as it is
   const icon = document.getElementById('pwl-favicon');
-  if (icon) icon.href = icon.href.replace('%232563eb', kind === 'lost' ? '%23dc2626' : '%2394a3b8');
+  if (icon) icon.href = icon.href.replace('%232563eb', FINAL.has(kind) ? '%23dc2626' : '%2394a3b8');
 }
