@@ -25,6 +25,7 @@ const state = {
   finished: false,  // close_session received: no more events
   leaving: false,   // the page is being unloaded: a closing socket is expected
   closed: false,    // the socket has closed for good
+  dropCode: null,   // the close code of a socket that closed, until closedCheck() has decided
   session: null,    // the session's token (hello), if the server keeps sessions for a reconnect
   reconnectMs: 0,   // how long the server waits for this page after a drop
   unacked: [],      // [seq, text] of sent event frames the server has not acknowledged
@@ -100,9 +101,23 @@ function opened(ws) {
 
 function dropped(ws, ev) {
   if (ws !== state.ws) return;
-  if (ev.code === SESSION_GONE) state.gone = true;
+  state.dropCode = ev.code;
+  closedCheck();
+}
+
+/*
+ * The socket closed: once the frames received before that are applied (one of them may be the
+ * app's close_session), was it the app's end, a server that went away, or a drop to recover from?
+ * 1000: the session ended; 1001: the server is shutting down (its sessions end with it);
+ * 4404: the server no longer has the session; 4409: a newer socket took over.
+ */
+function closedCheck() {
+  if (state.dropCode === null || state.early.size || state.busy) return;
+  const code = state.dropCode;
+  state.dropCode = null;
+  if (code === SESSION_GONE) state.gone = true;
   const resumable = state.session && state.reconnectMs > 0 && !state.finished && !state.leaving
-    && !state.gone && ev.code !== 1000 && ev.code !== REPLACED;
+    && !state.gone && code !== 1000 && code !== 1001 && code !== REPLACED;
   if (resumable) {
     const now = performance.now();
     if (!state.droppedAt) {
@@ -119,12 +134,6 @@ function dropped(ws, ev) {
     }
   }
   state.closed = true;
-  closedCheck();
-}
-
-/** The socket closed: once the frames received before that are applied, was it the app's end? */
-function closedCheck() {
-  if (!state.closed || state.early.size || state.busy) return;
   if (!state.finished && !state.leaving) hooks.lost(state.gone);
   state.finished = true;
 }

@@ -12,6 +12,7 @@ export function setStatus(kind) {
   const el = document.getElementById('pwl-status');
   if (FINAL.has(document.documentElement.dataset.session)) return;  // keep the louder state
   if (!kind) {
+    if (document.documentElement.dataset.session !== 'reconnecting') return;
     delete document.documentElement.dataset.session;
     el.hidden = true;
     return;
