@@ -21,12 +21,14 @@ Browser → server, one text frame per batch of events::
 from __future__ import annotations
 
 import json
+import re
 from collections import deque
 from typing import Any
 
 __all__ = [
     "EVENT_NAMES", "ClientEvent", "FrameError", "encode_command", "Outbox", "Inbox",
-    "parse_client_frame", "UploadChunk", "parse_upload_chunk",
+    "parse_client_frame", "UploadChunk", "parse_upload_chunk", "MAX_JSON_DEPTH",
+    "MAX_FRAME_EVENTS", "nesting_exceeds",
 ]
 
 #: The events a browser may send. Anything else is dropped by `parse_client_frame`.
@@ -34,6 +36,40 @@ EVENT_NAMES = frozenset({"from_submit", "from_cancel", "input_event", "callback"
 
 #: Longest task or callback id accepted from a browser.
 MAX_TASK_ID = 128
+
+#: Deepest nesting of arrays and objects accepted in a browser frame or an upload chunk header.
+#: Deeper JSON is dropped before it is decoded (no RecursionError, whatever the depth).
+MAX_JSON_DEPTH = 32
+
+#: Most events one browser frame may carry; a frame with more is dropped whole.
+MAX_FRAME_EVENTS = 1000
+
+# A JSON string (skipped whole, brackets inside it do not count), or one bracket.
+_NESTING_STR = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_NESTING_BYTES = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+
+
+def nesting_exceeds(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True if the JSON text nests arrays/objects deeper than `limit` (one linear scan, no
+    recursion; text with at most `limit` opening brackets is not scanned at all)."""
+    if isinstance(text, str):
+        opening, pattern, quote, closing = ("[", "{"), _NESTING_STR, '"', "]}"
+    else:
+        opening, pattern, quote, closing = (b"[", b"{"), _NESTING_BYTES, 0x22, b"]}"
+    if text.count(opening[0]) + text.count(opening[1]) <= limit:
+        return False
+    depth = 0
+    for match in pattern.finditer(text):
+        first = text[match.start()]
+        if first == quote:
+            continue
+        if first in closing:
+            depth -= 1
+        else:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
 
 _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, check_circular=False)
 _encode = _encoder.encode
@@ -217,8 +253,11 @@ def parse_client_frame(text: str | bytes) -> tuple[int | None, int | None, list[
 
     A frame may also be a single bare event object (the shape PyWebIO's client sends), which has
     no seq and no ack. Raises FrameError for anything malformed; events with a bad shape make the
-    whole frame invalid, so a half-applied frame never happens.
+    whole frame invalid, so a half-applied frame never happens. So do JSON nested deeper than
+    `MAX_JSON_DEPTH` and more than `MAX_FRAME_EVENTS` events.
     """
+    if nesting_exceeds(text):
+        raise FrameError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
         msg = json.loads(text)
     except (ValueError, UnicodeDecodeError) as e:
@@ -234,6 +273,8 @@ def parse_client_frame(text: str | bytes) -> tuple[int | None, int | None, list[
     events = msg.get("events", [])
     if not isinstance(events, list):
         raise FrameError("events must be a list")
+    if len(events) > MAX_FRAME_EVENTS:
+        raise FrameError(f"{len(events)} events in one frame, more than {MAX_FRAME_EVENTS}")
     return seq, ack, [_check_event(item, i) for i, item in enumerate(events)]
 
 
@@ -261,8 +302,11 @@ def parse_upload_chunk(message: bytes) -> UploadChunk:
     head_len = int.from_bytes(message[:4], "big")
     if head_len > MAX_CHUNK_HEADER or 4 + head_len > len(message):
         raise FrameError("upload chunk header length is out of range")
+    head_bytes = bytes(message[4:4 + head_len])
+    if nesting_exceeds(head_bytes):
+        raise FrameError(f"upload chunk header nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        head = json.loads(bytes(message[4:4 + head_len]))
+        head = json.loads(head_bytes)
     except (ValueError, UnicodeDecodeError):
         raise FrameError("upload chunk header is not JSON") from None
     if not isinstance(head, dict):
