@@ -26,6 +26,9 @@ __all__ = ["WebIOApp", "start_server", "STATIC_PREFIX"]
 
 #: URL prefix of the package's frontend files.
 STATIC_PREFIX = "/_pywebio_lite/"
+#: Default limit of one text WebSocket message (form values, events): far below max_payload_size,
+#: which bounds the binary messages that carry uploaded files in chunks.
+DEFAULT_MAX_TEXT_MESSAGE = "1M"
 
 
 def _version() -> str:
@@ -38,7 +41,7 @@ class WebIOApp:
 
     def __init__(self, applications, *, cdn=True, static_dir: str | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
-                 debug: bool = False, reconnect_timeout: float = 0):
+                 debug: bool = False, reconnect_timeout: float = 0, max_text_size: int | None = None):
         self.apps = make_applications(applications)
         self.static_root = Path(STATIC_PATH)
         self.user_static = Path(static_dir).resolve() if static_dir else None
@@ -53,6 +56,8 @@ class WebIOApp:
         self.check_origin = check_origin
         self.debug = debug
         self.reconnect_timeout = reconnect_timeout
+        #: the server's text message limit, told to the page (see make_server)
+        self.max_text_size = max_text_size
         self._pages: dict[str, bytes] = {}
 
     def app_for(self, request: Request) -> Callable:
@@ -67,17 +72,22 @@ class WebIOApp:
         body = self._pages.get(name)
         if body is None:
             body = render_page(self.apps[name], base_url=self.base_url, debug=self.debug,
-                               version=_version()).encode("utf-8")
+                               version=_version(), max_text_size=self.max_text_size).encode("utf-8")
             if not self.debug:
                 self._pages[name] = body
         return Response(200, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"),
                               ("X-Content-Type-Options", "nosniff")], body)
 
+    def refuse_body(self, request: Request) -> Response | None:
+        """No route takes a request body: refuse one before the server reads it."""
+        if request.method not in ("GET", "HEAD"):
+            return _method_not_allowed()
+        return Response(413, [("Content-Type", "text/plain; charset=utf-8")], b"Request body not accepted")
+
     async def handle_request(self, request: Request) -> Response:
         path = request.path
         if request.method not in ("GET", "HEAD"):
-            return Response(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
-                            b"Method Not Allowed")
+            return _method_not_allowed()
         if path == "/":
             return self._page(request)
         if path.startswith(STATIC_PREFIX):
@@ -96,6 +106,11 @@ class WebIOApp:
             return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
         info = make_session_info(request, backend="pywebio_lite", protocol="websocket")
         return SessionConnection(self.app_for(request), info, debug=self.debug)
+
+
+def _method_not_allowed() -> Response:
+    return Response(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
+                    b"Method Not Allowed")
 
 
 _SETTING_ALIASES = {
@@ -120,7 +135,10 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
         check_origin: a function origin -> bool that replaces allowed_origins.
         auto_open_webbrowser: open the app in a browser once the server is up.
         max_payload_size: largest WebSocket message / request body, int bytes or like '200M'.
-        server_settings: ping_interval, ping_timeout (also as websocket_ping_*), header_timeout...
+        server_settings: ping_interval, ping_timeout (also as websocket_ping_*), header_timeout,
+            max_text_message_size (largest text message, default '1M': form values, events; files
+            travel as binary chunks), max_connections, max_connections_per_ip, body_timeout,
+            min_body_rate... (see `pywebio_lite.server.Server` and docs/security.md).
     """
     server = make_server(applications, port=port, host=host, debug=debug, cdn=cdn, static_dir=static_dir,
                          remote_access=remote_access, reconnect_timeout=reconnect_timeout,
@@ -157,4 +175,8 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
             continue
         settings[key] = value
     size = parse_file_size(max_payload_size, name="max_payload_size")
-    return Server(app, host=host, port=port, max_message_size=size, **settings)
+    text_size = min(parse_file_size(settings.pop("max_text_message_size", DEFAULT_MAX_TEXT_MESSAGE),
+                                    name="max_text_message_size"), size)
+    app.max_text_size = text_size
+    return Server(app, host=host, port=port, max_message_size=size, max_text_message_size=text_size,
+                  **settings)

@@ -20,7 +20,34 @@ const state = {
   finished: false,  // close_session received: no more events
   leaving: false,   // the page is being unloaded: a closing socket is expected
   closed: false,    // the socket has closed
+  textLimit: 0,     // the server's limit for one text message in bytes (page config; 0: none)
 };
+
+/** Room kept in a text message for the frame around the event data (seq, ack, names). */
+export const FRAME_ROOM = 1024;
+
+/** Set the server's text message limit (bytes), from the page config. */
+export function setTextLimit(bytes) {
+  state.textLimit = Number(bytes) > 0 ? Number(bytes) : 0;
+}
+
+/** The most bytes of event data one event may carry (Infinity without a limit). */
+export const eventDataLimit = () => (state.textLimit ? state.textLimit - FRAME_ROOM : Infinity);
+
+/** Bytes `value` takes as JSON text in UTF-8. */
+export function jsonBytes(value) {
+  const text = JSON.stringify(value) ?? '';
+  return text.length * 3 <= 0x10000 ? utf8Length(text) : new TextEncoder().encode(text).length;
+}
+
+function utf8Length(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c >= 0xd800 && c < 0xdc00) ? (i++, 4) : 3;
+  }
+  return n;
+}
 
 let hooks = { apply() {}, settle() {}, prepare() { return null; }, lost() {} };
 
@@ -108,7 +135,21 @@ function flush() {
   state.flushQueued = false;
   const ws = state.ws;
   if (!state.outbox.length || !ws || ws.readyState !== WebSocket.OPEN) return;
-  ws.send(JSON.stringify({ seq: ++state.outSeq, ack: state.lastSeq, events: state.outbox }));
+  const text = JSON.stringify({ seq: ++state.outSeq, ack: state.lastSeq, events: state.outbox });
+  const limit = state.textLimit;
+  if (limit && text.length * 3 > limit && jsonBytes(state.outbox) + FRAME_ROOM > limit) {
+    // Over the server's limit (it would close the socket): one frame per event, and an event
+    // too big on its own stays here (the forms refuse such values at their field first).
+    const events = state.outbox;
+    state.outbox = [];
+    state.outSeq--;
+    for (const event of events) {
+      if (jsonBytes(event) + FRAME_ROOM > limit) console.warn('pywebio_lite: an event too big to send was dropped', event.event);
+      else ws.send(JSON.stringify({ seq: ++state.outSeq, ack: state.lastSeq, events: [event] }));
+    }
+    return;
+  }
+  ws.send(text);
   state.outbox = [];
 }
 
