@@ -35,12 +35,11 @@ export function setTextLimit(bytes) {
 export const eventDataLimit = () => (state.textLimit ? state.textLimit - FRAME_ROOM : Infinity);
 
 /** Bytes `value` takes as JSON text in UTF-8. */
-export function jsonBytes(value) {
-  const text = JSON.stringify(value) ?? '';
-  return text.length * 3 <= 0x10000 ? utf8Length(text) : new TextEncoder().encode(text).length;
-}
+export const jsonBytes = (value) => textBytes(JSON.stringify(value) ?? '');
 
-function utf8Length(text) {
+/** Bytes `text` takes in UTF-8. */
+function textBytes(text) {
+  if (text.length * 3 > 0x10000) return new TextEncoder().encode(text).length;
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -135,22 +134,26 @@ function flush() {
   state.flushQueued = false;
   const ws = state.ws;
   if (!state.outbox.length || !ws || ws.readyState !== WebSocket.OPEN) return;
-  const text = JSON.stringify({ seq: ++state.outSeq, ack: state.lastSeq, events: state.outbox });
+  const frame = (events) => JSON.stringify({ seq: ++state.outSeq, ack: state.lastSeq, events });
+  const events = state.outbox;
+  state.outbox = [];
+  const text = frame(events);
   const limit = state.textLimit;
-  if (limit && text.length * 3 > limit && jsonBytes(state.outbox) + FRAME_ROOM > limit) {
-    // Over the server's limit (it would close the socket): one frame per event, and an event
-    // too big on its own stays here (the forms refuse such values at their field first).
-    const events = state.outbox;
-    state.outbox = [];
-    state.outSeq--;
-    for (const event of events) {
-      if (jsonBytes(event) + FRAME_ROOM > limit) console.warn('pywebio_lite: an event too big to send was dropped', event.event);
-      else ws.send(JSON.stringify({ seq: ++state.outSeq, ack: state.lastSeq, events: [event] }));
-    }
+  if (!limit || text.length * 3 <= limit || textBytes(text) <= limit) {
+    ws.send(text);
     return;
   }
-  ws.send(text);
-  state.outbox = [];
+  // Over the server's limit (it would close the socket): one frame per event, and an event too
+  // big on its own is not sent (the forms refuse such values at their field first).
+  state.outSeq--;
+  for (const event of events) {
+    const one = frame([event]);
+    if (textBytes(one) <= limit) ws.send(one);
+    else {
+      state.outSeq--;
+      console.warn('pywebio_lite: an event too big to send was dropped:', event.event);
+    }
+  }
 }
 
 function receive(text) {

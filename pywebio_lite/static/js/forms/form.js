@@ -170,7 +170,7 @@ class Form {
       const sized = this.fields.filter((f) => f.type !== 'file' && f.type !== 'actions')
         .map((f) => [jsonBytes(f.value()), f]).sort((x, y) => y[0] - x[0]);
       const field = sized[0][1];
-      field.setValidity(false, t('tooLong', { size: formatSize(jsonBytes(data)), limit: formatSize(eventDataLimit()) }));
+      field.setValidity(false, t('tooLongTogether', { size: formatSize(jsonBytes(data)), limit: formatSize(eventDataLimit()) }));
       field.focus();
       return;
     }
