@@ -13,6 +13,7 @@ import webbrowser
 from pathlib import Path
 from typing import Callable
 
+from ..clientlog import excerpt
 from ..protocol.http import Request, Response
 from ..server import Server, origin_allowed, serve_static
 from ..session.base import Session
@@ -100,7 +101,8 @@ class WebIOApp:
     def handle_websocket(self, request: Request):
         origin = request.headers.get("Origin")
         if not origin_allowed(origin, request.headers.get("Host"), self.allowed_origins, self.check_origin):
-            logger.warning("refused a WebSocket from origin %r (host %r)", origin, request.headers.get("Host"))
+            logger.warning("refused a WebSocket from origin %s (host %s)", excerpt(origin),
+                           excerpt(request.headers.get("Host")))
             return Response(403, [("Content-Type", "text/plain; charset=utf-8")], b"Forbidden origin")
         if request.path != "/":
             return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")

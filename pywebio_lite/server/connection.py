@@ -19,6 +19,7 @@ import logging
 import socket
 from collections import deque
 
+from ..clientlog import excerpt
 from ..protocol import deflate as _deflate
 from ..protocol import handshake as _handshake
 from ..protocol.http import (
@@ -362,7 +363,7 @@ class Connection(asyncio.Protocol):
         try:
             response = check(request)
         except Exception:
-            logger.exception("error in refuse_body for %s %s", request.method, request.path)
+            logger.exception("error in refuse_body for %s %s", request.method, excerpt(request.path))
             response = Response.text(500, "internal server error")
         if response is None:
             return False
@@ -408,7 +409,7 @@ class Connection(asyncio.Protocol):
                 result = self.server.app.handle_request(request)
             except Exception:
                 logger.exception("error in handle_request for %s %s", request.method,
-                                 request.path)
+                                 excerpt(request.path))
                 result = Response.text(500, "internal server error")
             if inspect.isawaitable(result):
                 self.task = self.server.loop.create_task(self._await_response(request, result))
@@ -423,7 +424,7 @@ class Connection(asyncio.Protocol):
         except asyncio.CancelledError:
             raise
         except Exception:
-            logger.exception("error in handle_request for %s %s", request.method, request.path)
+            logger.exception("error in handle_request for %s %s", request.method, excerpt(request.path))
             response = Response.text(500, "internal server error")
         self.task = None
         self._send_response(request, response)
@@ -444,7 +445,7 @@ class Connection(asyncio.Protocol):
                                   head_only=request.method == "HEAD", date=server.http_date(),
                                   request_version=request.version)
         except (ValueError, TypeError):
-            logger.exception("invalid response for %s %s", request.method, request.path)
+            logger.exception("invalid response for %s %s", request.method, excerpt(request.path))
             data = build_response(Response.text(500, "internal server error"), keep_alive=False,
                                   date=server.http_date())
             keep_alive = False
@@ -503,7 +504,7 @@ class Connection(asyncio.Protocol):
         try:
             result = server.app.handle_websocket(request)
         except Exception:
-            logger.exception("error in handle_websocket for %s", request.path)
+            logger.exception("error in handle_websocket for %s", excerpt(request.path))
             self._refuse(Response.text(500, "internal server error"))
             return
         if isinstance(result, Response):
