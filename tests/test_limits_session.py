@@ -55,7 +55,8 @@ class TestThreadSessionClickFlood:
                 attacked.send_frame(clicks(spec["callback_id"], 10_000))
                 attacked.wait_until(lambda: "10000 events in one frame" in caplog.text)
                 answers(other)
-            assert callback_threads() == 0 and not ran
+            assert attacked.session._pool is None and not ran  # not one callback thread
+            assert callback_threads() <= 1  # (the other session's click may still be ending)
             release.set()
 
     def test_frames_of_clicks_for_a_slow_onclick_use_a_bounded_pool(self, caplog):
