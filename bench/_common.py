@@ -61,5 +61,19 @@ def update_results(section: str, markdown: str) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
+def proc_status(pid: int, field: str) -> int:
+    """A number from /proc/PID/status (e.g. VmRSS in kB, Threads)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"no {field} in /proc/{pid}/status")
+
+
+def rss_kb(pid: int) -> int:
+    """Resident memory of the process in kB."""
+    return proc_status(pid, "VmRSS")
+
+
 def machine() -> str:
     return f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"

@@ -9,6 +9,7 @@ import base64
 import json
 import os
 
+from _common import proc_status
 from pywebio_lite.protocol.websocket import CloseReceived, Message, WebSocketProtocol
 
 
@@ -103,20 +104,9 @@ class Client:
             pass
 
 
-def rss_kb(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
-
-
 def threads_of(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("Threads:"):
-                return int(line.split()[1])
-    raise RuntimeError("no Threads")
+    """Threads of the process (from /proc)."""
+    return proc_status(pid, "Threads")
 
 
 def cpu_seconds(pid: int) -> float:

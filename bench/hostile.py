@@ -19,8 +19,8 @@ import subprocess
 import sys
 import time
 
-from _common import ROOT, free_port, machine, process, update_results
-from _wsclient import Client, Closed, cpu_seconds, percentiles, rss_kb
+from _common import ROOT, free_port, machine, process, rss_kb, update_results
+from _wsclient import Client, Closed, cpu_seconds, percentiles
 
 ATTACKS = {
     "none": "no attack (baseline)",

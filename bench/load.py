@@ -19,8 +19,8 @@ import random
 import sys
 import time
 
-from _common import ROOT, free_port, machine, process, update_results
-from _wsclient import Client, cpu_seconds, fds_of, percentiles, rss_kb, threads_of
+from _common import ROOT, free_port, machine, process, rss_kb, update_results
+from _wsclient import Client, cpu_seconds, fds_of, percentiles, threads_of
 
 
 async def run_kind(kind: str, sessions: int, duration: float, think: float, sources: int) -> dict:

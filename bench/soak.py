@@ -19,8 +19,8 @@ import json
 import sys
 import time
 
-from _common import ROOT, free_port, machine, process, update_results
-from _wsclient import Client, fds_of, rss_kb, threads_of
+from _common import ROOT, free_port, machine, process, rss_kb, update_results
+from _wsclient import Client, fds_of, threads_of
 
 
 async def server_tasks(port: int) -> int:
