@@ -30,6 +30,7 @@ ATTACKS = {
     "bogus_events": "frames of 1,000 events for unknown ids, back to back",
     "big_text": "1 MiB text messages (the default limit), and 2 MiB ones (refused, 1009)",
     "deep_json": "1 MiB frames of JSON nested 500,000 deep, back to back",
+    "wide_json": "1 MiB frames of 300,000 empty arrays (costly to decode), back to back",
     "bad_chunks": "binary upload chunks with nested/garbage headers, back to back",
 }
 
@@ -114,6 +115,8 @@ async def ws_flood(name: str, port: int) -> None:
                                      + "x" * size + '"}]}')
                 elif name == "deep_json":
                     client.send_text("[" * 500_000 + "]" * 500_000)
+                elif name == "wide_json":
+                    client.send_text("[" + ",".join(["[]"] * 300_000) + "]")
                 elif name == "bad_chunks":
                     head = b'{"target":' + b"[" * 400 + b"]" * 400 + b"}"
                     client.send_binary(len(head).to_bytes(4, "big") + head + b"\0" * 1000)

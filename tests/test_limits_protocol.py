@@ -7,8 +7,9 @@ import threading
 import pytest
 
 from pywebio_lite.clientlog import LogLimiter, excerpt
-from pywebio_lite.protocol.app import (MAX_FRAME_EVENTS, MAX_JSON_DEPTH, FrameError,
-                                       nesting_exceeds, parse_client_frame, parse_upload_chunk)
+from pywebio_lite.protocol.app import (MAX_FRAME_EVENTS, MAX_JSON_CONTAINERS, MAX_JSON_DEPTH,
+                                       FrameError, json_shape_error, nesting_exceeds,
+                                       parse_client_frame, parse_upload_chunk)
 from pywebio_lite.session.pool import CallbackPool
 
 
@@ -60,6 +61,29 @@ class TestNesting:
     def test_shallow_upload_chunk_header_is_accepted(self):
         head = json.dumps({"target": "t", "name": "f", "file": 0, "size": 3, "offset": 0}).encode()
         assert bytes(parse_upload_chunk(chunk(head, b"abc")).data) == b"abc"
+
+
+class TestContainersPerFrame:
+    """Many small arrays cost the decoder an allocation each: a frame holds at most 20,000."""
+
+    def test_a_megabyte_of_empty_arrays_is_refused_before_decoding(self):
+        text = "[" + ",".join(["[]"] * 300_000) + "]"
+        assert json_shape_error(text) == f"more than {MAX_JSON_CONTAINERS} arrays and objects"
+        with pytest.raises(FrameError, match="arrays and objects"):
+            parse_client_frame(text)
+
+    def test_at_the_cap_is_decoded(self):
+        text = "[" + ",".join(["{}"] * (MAX_JSON_CONTAINERS - 1)) + "]"
+        assert json_shape_error(text) is None
+
+    def test_brackets_in_strings_are_not_containers(self):
+        frame = json.dumps({"events": [{"event": "callback", "task_id": "cb1",
+                                        "data": "[{" * 100_000}]})
+        assert json_shape_error(frame) is None
+        assert parse_client_frame(frame)[2][0].data == "[{" * 100_000
+
+    def test_deep_wins_over_many(self):
+        assert "nested deeper" in json_shape_error("[" * 100_000)
 
 
 class TestEventsPerFrame:
