@@ -14,12 +14,11 @@ import argparse
 import asyncio
 import datetime
 import json
-import os
 import subprocess
 import sys
 import time
 
-from _common import ROOT, free_port, machine, process, rss_kb, update_results
+from _common import PRIORITY, ROOT, free_port, machine, process, raise_priority, rss_kb, update_results
 from _wsclient import Client, Closed, cpu_seconds, percentiles
 
 ATTACKS = {
@@ -36,10 +35,9 @@ ATTACKS = {
 
 
 # The attacker shares this machine's cores with the server; on the internet it would use its own.
-# It runs at the lowest priority (nice 19) and, when we may (root), the server and the measuring
-# client at a raised one (nice -10), so the figures show what the attack costs the *server*, not
-# how the kernel shares 2 cores between the attacker, the server and other jobs.
-PRIORITY = ["nice", "-n", "-10"] if os.geteuid() == 0 else []
+# It runs at the lowest priority (nice 19), the server and the measuring client at a raised one
+# (PRIORITY, see _common.py), so the figures show what the attack costs the *server*, not how the
+# kernel shares 2 cores between the attacker, the server and other jobs.
 
 
 # -- attackers (run in their own process) ------------------------------------------------------
@@ -183,8 +181,7 @@ def main() -> None:
     if args.attack:
         asyncio.run(attack(args.attack, args.port))
         return
-    if PRIORITY:
-        os.nice(-10)
+    raise_priority()
     names = list(ATTACKS) if args.attacks == "all" else ["none"] + args.attacks.split(",")
     rows = []
     for name in names:
