@@ -77,17 +77,23 @@ def rss_kb(pid: int) -> int:
 
 #: Other jobs share this machine's 2 cores (load averages of 20+ while the team works). The load
 #: and attack benchmarks measure our server, not the kernel's sharing: when they may (root), they
-#: run the server and the measuring client at nice -10 (an attacker at nice 19, as if it had its
-#: own machine). Prefix a command with PRIORITY; call raise_priority() in the measuring process.
-PRIORITY = ["nice", "-n", "-10"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+#: run at nice -10, and so does the server they start (children inherit it); an attacker runs at
+#: nice 19 (`lowest_priority`), as if it had its own machine.
+RAISED_NICE = -10
 
 
 def raise_priority() -> bool:
-    """Raise this process's priority like PRIORITY does; False if not allowed."""
-    if not PRIORITY:
+    """Run this process (and the processes it starts) at nice RAISED_NICE; False if not allowed."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, RAISED_NICE)
+    except (AttributeError, OSError):
         return False
-    os.nice(-10)
     return True
+
+
+def lowest_priority() -> None:
+    """preexec_fn for a process that must not compete with the one being measured."""
+    os.setpriority(os.PRIO_PROCESS, 0, 19)
 
 
 def machine() -> str:

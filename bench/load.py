@@ -19,14 +19,14 @@ import random
 import sys
 import time
 
-from _common import PRIORITY, ROOT, free_port, machine, process, raise_priority, rss_kb, update_results
+from _common import ROOT, free_port, machine, process, raise_priority, rss_kb, update_results
 from _wsclient import Client, cpu_seconds, fds_of, percentiles, threads_of
 
 
 async def run_kind(kind: str, sessions: int, duration: float, think: float, sources: int) -> dict:
     port = free_port()
-    with process([*PRIORITY, sys.executable, str(ROOT / "bench" / "apps" / "hardening_app.py"), str(port),
-                  kind], port=port) as proc:
+    with process([sys.executable, str(ROOT / "bench" / "apps" / "hardening_app.py"), str(port), kind],
+                 port=port) as proc:
         errors: list[str] = []
         latencies: list[float] = []
         opened = 0
@@ -110,7 +110,7 @@ each session answers input() after input() (a random think time, mean {args.thin
 its echo (put_text) and the next form back; latency is that round trip, measured by a client in
 another process on the same 2 cores. Server on default settings; clients spread over
 {args.sources} loopback addresses (the per-address cap is 256). Server and clients at nice -10{"" if raised else " (not applied: not root)"}
-(other jobs share the machine, see `PRIORITY` in bench/_common.py).
+(other jobs share the machine, see `raise_priority` in bench/_common.py).
 
 | kind | sessions | round trips in {args.duration:g} s | errors | p50 ms | p90 ms | p99 ms | max ms | server CPU ms / round trip | server while open |
 |---|---|---|---|---|---|---|---|---|---|
