@@ -36,7 +36,10 @@ __all__ = ["WebSocketHandler", "WebSocket", "Connection"]
 _HTTP, _WS, _DONE, _CLOSED = 0, 1, 2, 3
 _BODY_STATES = ("body", "chunk-size", "chunk-data", "chunk-end", "trailers")
 # Reasons to pause reading (bit flags: reading resumes when none is left)
-_PAUSE_PIPELINE, _PAUSE_WRITE, _PAUSE_COALESCE = 1, 2, 4
+_PAUSE_PIPELINE, _PAUSE_WRITE, _PAUSE_COALESCE, _PAUSE_TURN = 1, 2, 4, 8
+# Message bytes one WebSocket connection hands its handler per loop turn; what else one read
+# brought waits for the next turn, so a flood on one socket cannot hold the loop for long.
+_TURN_BYTES = 64 * 1024
 MAX_PIPELINE = 8          # queued requests before we stop reading from a pipelining client
 # Read coalescing for WebSocket peers that stream small messages: after a read smaller than
 # _COALESCE_MAX_READ bytes that completed 2 or more events, reading pauses for _COALESCE_DELAY
@@ -555,17 +558,42 @@ class Connection(asyncio.Protocol):
             logger.exception("%s: websocket protocol error", _peer(self.remote))
             self.transport.abort()
             return
+        if not self._ws_dispatch(events, 0):
+            return  # the rest follows on later loop turns
+        if len(events) > 1 and len(data) < _COALESCE_MAX_READ and self.coalesce_timer is None \
+                and self.mode == _WS and not self.transport.is_closing():
+            # The peer streams small messages: let the next ones gather (see _COALESCE_DELAY).
+            self._pause_reading(_PAUSE_COALESCE)
+            self.coalesce_timer = self.server.loop.call_later(_COALESCE_DELAY, self._end_coalesce)
+
+    def _ws_dispatch(self, events: list, start: int) -> bool:
+        """Hand events[start:] to the handler; False if some were left for the next loop turn.
+
+        Fairness: one connection hands its handler at most _TURN_BYTES of messages per loop
+        turn while the socket is open (a read can hold many: a flood of big frames), the rest
+        after the loop has served the others, with reading paused meanwhile."""
         # Replies the handler sends while we dispatch this batch are written with one
         # transport.write at the end (fewer syscalls under pipelined load); ws_send flushes
         # early once high_water bytes are waiting, so a big burst still meets backpressure.
         self.corked = True
         self.corked_bytes = 0
+        # Only split a batch that holds no closing handshake: the protocol's close reply must
+        # follow every message before it.
+        proto = self.proto
+        budget = _TURN_BYTES if proto.state is State.OPEN and not proto.close_held else None
+        i, n = start, len(events)
         try:
-            for ev in events:
+            while i < n:
+                ev = events[i]
+                i += 1
                 cls = ev.__class__
                 if cls is Message:
                     if not self.closing_sent and self.mode == _WS:
                         self._call(self.handler.on_message, ev.data)
+                        if budget is not None:
+                            budget -= len(ev.data)
+                            if budget <= 0 and i < n:
+                                break
                 elif cls is Pong:
                     if self.timer_kind == "pong":
                         self._set_timer("ping", self.server.ping_interval)
@@ -574,11 +602,16 @@ class Connection(asyncio.Protocol):
         finally:
             self.corked = False
         self._ws_flush()
-        if len(events) > 1 and len(data) < _COALESCE_MAX_READ and self.coalesce_timer is None \
-                and self.mode == _WS and not self.transport.is_closing():
-            # The peer streams small messages: let the next ones gather (see _COALESCE_DELAY).
-            self._pause_reading(_PAUSE_COALESCE)
-            self.coalesce_timer = self.server.loop.call_later(_COALESCE_DELAY, self._end_coalesce)
+        if i < n and self.mode == _WS and not self.transport.is_closing():
+            self._pause_reading(_PAUSE_TURN)
+            self.server.loop.call_soon(self._ws_dispatch_rest, events, i)
+            return False
+        self._resume_reading(_PAUSE_TURN)
+        return True
+
+    def _ws_dispatch_rest(self, events: list, start: int) -> None:
+        if self.mode == _WS:
+            self._ws_dispatch(events, start)
 
     def _end_coalesce(self) -> None:
         self.coalesce_timer = None
