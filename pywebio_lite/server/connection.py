@@ -7,6 +7,10 @@ sans-I/O `WebSocketProtocol`. Timeouts are loop timers (one `TimerHandle` at a t
 connection, plus a 1 ms one while reads are coalesced), never a task per connection, so idle
 connections stay cheap.
 
+Fairness: a WebSocket connection hands its handler at most _TURN_BYTES of messages per loop
+turn; the rest of a big read waits for the next turn (reading paused), so one flooding client
+cannot hold the loop that serves everyone.
+
 WebSocket output leaves in as few writes as possible: the replies to one read are written
 together at the end of it, small pieces are joined, large payloads are handed to the transport
 uncopied. Nagle's algorithm is off on every socket (see `_set_nodelay`).
