@@ -17,15 +17,7 @@ import resource
 import sys
 import time
 
-from _common import BENCH_PY, ROOT, free_port, machine, process, update_results
-
-
-def rss_kb(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError("no VmRSS")
+from _common import BENCH_PY, ROOT, free_port, machine, process, rss_kb, update_results
 
 
 async def open_sessions(port: int, n: int, concurrency: int = 200, compression: str | None = "deflate"):

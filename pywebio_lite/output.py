@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any, Callable, Sequence
 
+from .clientlog import excerpt
 from .exceptions import PyWebIOWarning
 from .io_ctrl import Output, OutputList, output_register_callback, safely_destruct
 from .session import get_current_session
@@ -401,7 +402,7 @@ def put_buttons(buttons: Sequence, onclick: Callable | Sequence[Callable], small
 
     def callback(index):
         if type(index) is not int or not 0 <= index < len(items):
-            logger.warning("dropped a click on a button index that does not exist: %r", index)
+            logger.warning("dropped a click on a button index that does not exist: %s", excerpt(index))
             return None
         return on_click(index)  # a coroutine, for async callbacks in coroutine sessions
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the test tools and runs every test: unit and session tests (tests/), browser tests in
-# Debian's Chromium (e2e/, with openssl and nginx for the TLS and proxy tests), and the fast Autobahn|Testsuite WebSocket conformance run.
-# Idempotent; safe on a fresh machine (apt needs root or sudo).
+# Debian's Chromium (e2e/, with openssl and nginx for the TLS and proxy tests), and the fast
+# Autobahn|Testsuite WebSocket conformance run when its recipe is present (AUTOBAHN_RECIPE names the
+# directory; without it the step is skipped with one line).
+# Idempotent; safe on a fresh Debian/Ubuntu machine with Python 3.10+ (apt needs root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +21,8 @@ fi
 .venv/bin/pip install -q -e '.[test]'
 
 .venv/bin/python -m pytest tests e2e -q -p no:cacheprovider
-bash scripts/autobahn.sh fast
+if [ -n "${AUTOBAHN_RECIPE:-}" ]; then
+  bash scripts/autobahn.sh fast
+else
+  echo "Autobahn conformance run skipped: AUTOBAHN_RECIPE is not set (see docs/conformance.md)"
+fi

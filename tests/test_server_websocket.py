@@ -497,6 +497,16 @@ class _FakeTimer:
 class _FakeLoop:
     def __init__(self):
         self.timers = []
+        self.soon = []
+
+    def call_soon(self, callback, *args):
+        self.soon.append((callback, args))
+
+    def run_soon(self):
+        """Run what was scheduled for the next loop turns (and what that schedules)."""
+        while self.soon:
+            callback, args = self.soon.pop(0)
+            callback(*args)
 
     def call_later(self, delay, callback, *args):
         timer = _FakeTimer(callback, args)
@@ -565,8 +575,32 @@ class TestReadCoalescing:
         conn = self.connection()
         frames = b"".join(encode_frame(0x2, b"x" * 1000) for _ in range(70))
         conn._ws_data(frames)
+        conn.server.loop.run_soon()  # (70 KB: more than one turn's share, see TestFairness)
         assert b"".join(conn.transport.writes) == (b"\x82\x7e\x03\xe8" + b"x" * 1000) * 70
         assert conn.transport.reading and conn.server.loop.timers == []
+
+    def test_a_flood_in_one_read_is_handed_over_in_turns(self):
+        # One read holding 200 KB of messages: the handler gets about 64 KiB per loop turn, and
+        # reading stays paused until the rest has been handed over, in order.
+        conn = self.connection()
+        got = []
+        conn.handler = types.SimpleNamespace(on_message=got.append)
+        conn._ws_data(b"".join(encode_frame(0x2, bytes([i]) * 10_000) for i in range(20)))
+        assert len(got) == 7 and not conn.transport.reading  # 7 x 10,000 > 64 KiB
+        callback, args = conn.server.loop.soon.pop(0)
+        callback(*args)
+        assert len(got) == 14 and not conn.transport.reading
+        conn.server.loop.run_soon()
+        assert [m[0] for m in got] == list(range(20)) and conn.transport.reading
+
+    def test_a_close_in_the_batch_is_not_split_from_its_messages(self):
+        conn = self.connection()
+        got = []
+        conn.handler = types.SimpleNamespace(on_message=got.append, on_close=lambda *a: None)
+        conn.transport.close = lambda: None  # the closing handshake ends with a close
+        conn._ws_data(b"".join(encode_frame(0x2, b"m" * 10_000) for _ in range(20))
+                      + encode_frame(0x8, b"\x03\xe8"))
+        assert len(got) == 20 and conn.server.loop.soon == []
 
     def test_other_pauses_are_kept(self):
         # Backpressure still holds reading paused when the coalescing tick ends.

@@ -185,8 +185,9 @@ def _template() -> string.Template:
 
 
 def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bool = False,
-                version: str = "") -> str:
-    """The HTML page of `app`. `base_url` is where the package's static files are served (ends in /)."""
+                version: str = "", max_text_size: int | None = None) -> str:
+    """The HTML page of `app`. `base_url` is where the package's static files are served (ends in /).
+    `max_text_size`: the server's limit for one text message (bytes); the page refuses longer values."""
     meta = parse_app_metadata(app)
     theme = meta.get("theme") or "default"
     esc = functools.partial(html.escape, quote=True)
@@ -198,6 +199,8 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
     css_style = meta.get("css_style")
     style_tag = "<style>" + css_style.replace("</", "<\\/") + "</style>" if css_style else ""
     client_config = {"protocol": protocol, "debug": bool(debug), "version": version}
+    if max_text_size:
+        client_config["max_text_size"] = int(max_text_size)
     if debug:
         _preload_cache.clear()  # files may be edited while developing
     preloads = "".join(f'<link rel="modulepreload" href="{esc(base_url + rel)}">' for rel in static_module_graph())

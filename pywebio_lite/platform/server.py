@@ -13,6 +13,7 @@ import webbrowser
 from pathlib import Path
 from typing import Callable
 
+from ..clientlog import excerpt
 from ..protocol.http import Request, Response
 from ..server import Server, origin_allowed, serve_static
 from ..session.base import Session
@@ -29,6 +30,9 @@ __all__ = ["WebIOApp", "start_server", "STATIC_PREFIX"]
 
 #: URL prefix of the package's frontend files.
 STATIC_PREFIX = "/_pywebio_lite/"
+#: Default limit of one text WebSocket message (form values, events): far below max_payload_size,
+#: which bounds the binary messages that carry uploaded files in chunks.
+DEFAULT_MAX_TEXT_MESSAGE = "1M"
 
 
 def _version() -> str:
@@ -42,7 +46,7 @@ class WebIOApp:
     def __init__(self, applications, *, cdn=True, static_dir: str | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
                  debug: bool = False, reconnect_timeout: float | None = None, auth: BasicAuth | None = None,
-                 trusted_proxies=None):
+                 trusted_proxies=None, max_text_size: int | None = None):
         self.apps = make_applications(applications)
         self.static_root = Path(STATIC_PATH)
         self.user_static = Path(static_dir).resolve() if static_dir else None
@@ -65,6 +69,8 @@ class WebIOApp:
             raise ValueError("reconnect_timeout must be a number of seconds >= 0 (0 turns reconnecting off)")
         self.reconnect_timeout = reconnect_timeout
         self.sessions = SessionRegistry()  # the sessions a page may reconnect to
+        #: the server's text message limit, told to the page (see make_server)
+        self.max_text_size = max_text_size
         self._pages: dict[str, bytes] = {}
         if auth is not None and not isinstance(auth, BasicAuth):
             raise TypeError("auth must be a BasicAuth (see platform.auth.make_auth)")
@@ -89,19 +95,24 @@ class WebIOApp:
         body = self._pages.get(name)
         if body is None:
             body = render_page(self.apps[name], base_url=self.base_url, debug=self.debug,
-                               version=_version()).encode("utf-8")
+                               version=_version(), max_text_size=self.max_text_size).encode("utf-8")
             if not self.debug:
                 self._pages[name] = body
         return Response(200, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"),
                               ("X-Content-Type-Options", "nosniff")], body)
+
+    def refuse_body(self, request: Request) -> Response | None:
+        """No route takes a request body: refuse one before the server reads it."""
+        if request.method not in ("GET", "HEAD"):
+            return _method_not_allowed()
+        return Response(413, [("Content-Type", "text/plain; charset=utf-8")], b"Request body not accepted")
 
     async def handle_request(self, request: Request) -> Response:
         if self.auth is not None and not self.auth.allows(request):
             return self.auth.challenge()
         path = request.path
         if request.method not in ("GET", "HEAD"):
-            return Response(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
-                            b"Method Not Allowed")
+            return _method_not_allowed()
         if path == "/":
             return self._page(request)
         if path.startswith(STATIC_PREFIX):
@@ -119,7 +130,7 @@ class WebIOApp:
         forwarded = self.forwarded(request)
         host = (forwarded.host if forwarded is not None else None) or request.headers.get("Host")
         if not origin_allowed(origin, host, self.allowed_origins, self.check_origin):
-            logger.warning("refused a WebSocket from origin %.200r (host %.200r)", origin, host)
+            logger.warning("refused a WebSocket from origin %s (host %s)", excerpt(origin), excerpt(host))
             return Response(403, [("Content-Type", "text/plain; charset=utf-8")], b"Forbidden origin")
         if request.path != "/":
             return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
@@ -133,6 +144,11 @@ class WebIOApp:
         info = make_session_info(request, backend="pywebio_lite", protocol="websocket", forwarded=forwarded)
         return SessionConnection(self.app_for(request), info, debug=self.debug,
                                  reconnect_timeout=self.reconnect_timeout, registry=self.sessions)
+
+
+def _method_not_allowed() -> Response:
+    return Response(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
+                    b"Method Not Allowed")
 
 
 _SETTING_ALIASES = {
@@ -159,7 +175,10 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
         check_origin: a function origin -> bool that replaces allowed_origins.
         auto_open_webbrowser: open the app in a browser once the server is up.
         max_payload_size: largest WebSocket message / request body, int bytes or like '200M'.
-        server_settings: ping_interval, ping_timeout (also as websocket_ping_*), header_timeout...,
+        server_settings: ping_interval, ping_timeout (also as websocket_ping_*), header_timeout,
+            max_text_message_size (largest text message, default '1M': form values, events; files
+            travel as binary chunks), max_connections, max_connections_per_ip, body_timeout,
+            min_body_rate... (see `pywebio_lite.server.Server` and docs/security.md),
             and these pywebio_lite additions (see docs/deploy.md):
 
             - ``ssl_context`` (an `ssl.SSLContext`), or ``certfile`` and ``keyfile`` (PEM paths):
@@ -210,7 +229,11 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
             continue
         settings[key] = value
     size = parse_file_size(max_payload_size, name="max_payload_size")
-    return Server(app, host=host, port=port, ssl=tls, max_message_size=size, **settings)
+    text_size = min(parse_file_size(settings.pop("max_text_message_size", DEFAULT_MAX_TEXT_MESSAGE),
+                                    name="max_text_message_size"), size)
+    app.max_text_size = text_size
+    return Server(app, host=host, port=port, ssl=tls, max_message_size=size, max_text_message_size=text_size,
+                  **settings)
 
 
 def make_ssl_context(ssl_context=None, certfile: str | None = None, keyfile: str | None = None):

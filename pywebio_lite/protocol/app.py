@@ -21,12 +21,14 @@ Browser → server, one text frame per batch of events::
 from __future__ import annotations
 
 import json
+import re
 from collections import deque
 from typing import Any
 
 __all__ = [
     "EVENT_NAMES", "ClientEvent", "FrameError", "encode_command", "Outbox", "Inbox",
-    "parse_client_frame", "UploadChunk", "parse_upload_chunk",
+    "parse_client_frame", "UploadChunk", "parse_upload_chunk", "MAX_JSON_DEPTH",
+    "MAX_FRAME_EVENTS", "MAX_JSON_CONTAINERS", "json_shape_error", "nesting_exceeds",
 ]
 
 #: The events a browser may send. Anything else is dropped by `parse_client_frame`.
@@ -34,6 +36,60 @@ EVENT_NAMES = frozenset({"from_submit", "from_cancel", "input_event", "callback"
 
 #: Longest task or callback id accepted from a browser.
 MAX_TASK_ID = 128
+
+#: Deepest nesting of arrays and objects accepted in a browser frame or an upload chunk header.
+#: Deeper JSON is dropped before it is decoded (no RecursionError, whatever the depth).
+MAX_JSON_DEPTH = 32
+
+#: Most events one browser frame may carry; a frame with more is dropped whole.
+MAX_FRAME_EVENTS = 1000
+
+#: Most arrays and objects one browser frame may hold (each costs the decoder an allocation; a
+#: real frame of 1,000 events holds a few thousand).
+MAX_JSON_CONTAINERS = 20_000
+
+# A JSON string, skipped whole: brackets inside it do not count.
+_JSON_STR = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_STR_BYTES = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKET = re.compile(r"[\[\]{}]")
+_BRACKET_BYTES = re.compile(rb"[\[\]{}]")
+
+
+def json_shape_error(text: str | bytes, *, max_depth: int = MAX_JSON_DEPTH,
+                     max_containers: int = MAX_JSON_CONTAINERS) -> str | None:
+    """Why JSON text must not be decoded (arrays/objects nested deeper than `max_depth`, or more
+    than `max_containers` of them), or None. No recursion, and bounded work: C-speed passes over
+    the text, plus one Python step per bracket, at most 2 * `max_containers` of them, and only
+    for text with more than `max_depth` brackets."""
+    if isinstance(text, str):
+        opening, strings, brackets, closing, empty = "[{", _JSON_STR, _BRACKET, "]}", ""
+    else:
+        opening, strings, brackets, closing, empty = b"[{", _JSON_STR_BYTES, _BRACKET_BYTES, b"]}", b""
+    if text.count(opening[:1]) + text.count(opening[1:]) <= max_depth:
+        return None
+    bare = strings.sub(empty, text)  # strings removed: only the structure is left
+    containers = bare.count(opening[:1]) + bare.count(opening[1:])
+    depth = 0
+    steps = 2 * max_containers
+    for match in brackets.finditer(bare):
+        steps -= 1
+        if steps < 0:
+            break
+        if match.group() in closing:
+            depth -= 1
+        else:
+            depth += 1
+            if depth > max_depth:
+                return f"JSON nested deeper than {max_depth} levels"
+    if containers > max_containers:
+        return f"more than {max_containers} arrays and objects"
+    return None
+
+
+def nesting_exceeds(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """True if the JSON text nests arrays/objects deeper than `limit`."""
+    return json_shape_error(text, max_depth=limit, max_containers=1 << 62) is not None
+
 
 _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, check_circular=False)
 _encode = _encoder.encode
@@ -222,8 +278,13 @@ def parse_client_frame(text: str | bytes) -> tuple[int | None, int | None, list[
 
     A frame may also be a single bare event object (the shape PyWebIO's client sends), which has
     no seq and no ack. Raises FrameError for anything malformed; events with a bad shape make the
-    whole frame invalid, so a half-applied frame never happens.
+    whole frame invalid, so a half-applied frame never happens. So do JSON nested deeper than
+    `MAX_JSON_DEPTH`, more than `MAX_JSON_CONTAINERS` arrays/objects (checked before decoding)
+    and more than `MAX_FRAME_EVENTS` events.
     """
+    error = json_shape_error(text)
+    if error is not None:
+        raise FrameError(error)
     try:
         msg = json.loads(text)
     except (ValueError, UnicodeDecodeError) as e:
@@ -239,6 +300,8 @@ def parse_client_frame(text: str | bytes) -> tuple[int | None, int | None, list[
     events = msg.get("events", [])
     if not isinstance(events, list):
         raise FrameError("events must be a list")
+    if len(events) > MAX_FRAME_EVENTS:
+        raise FrameError(f"{len(events)} events in one frame, more than {MAX_FRAME_EVENTS}")
     return seq, ack, [_check_event(item, i) for i, item in enumerate(events)]
 
 
@@ -266,8 +329,12 @@ def parse_upload_chunk(message: bytes) -> UploadChunk:
     head_len = int.from_bytes(message[:4], "big")
     if head_len > MAX_CHUNK_HEADER or 4 + head_len > len(message):
         raise FrameError("upload chunk header length is out of range")
+    head_bytes = bytes(message[4:4 + head_len])
+    error = json_shape_error(head_bytes)
+    if error is not None:
+        raise FrameError("upload chunk header: " + error)
     try:
-        head = json.loads(bytes(message[4:4 + head_len]))
+        head = json.loads(head_bytes)
     except (ValueError, UnicodeDecodeError):
         raise FrameError("upload chunk header is not JSON") from None
     if not isinstance(head, dict):

@@ -249,7 +249,8 @@ class WebSocketProtocol:
     ``mask_source`` (default ``os.urandom(4)``; pass a fixed source for deterministic tests).
 
     ``max_message_size`` limits a whole message (after inflation when compressed); ``None``
-    disables the limit. ``deflate`` is the ``Deflate`` returned by ``deflate.negotiate``.
+    disables the limit. ``max_text_size`` (default: the same) is a lower limit for text messages,
+    so text (decoded and parsed whole by the app) can be bounded far below binary uploads. ``deflate`` is the ``Deflate`` returned by ``deflate.negotiate``.
     After our close frame has been queued, ``send_message``/``send_ping``/``send_pong`` are
     ignored (RFC 6455 §5.5.1: nothing may follow a close frame).
     """
@@ -258,6 +259,7 @@ class WebSocketProtocol:
         self,
         *,
         max_message_size: int | None = 1 << 20,
+        max_text_size: int | None = None,
         deflate: Deflate | None = None,
         auto_pong: bool = True,
         client: bool = False,
@@ -267,6 +269,8 @@ class WebSocketProtocol:
             not isinstance(max_message_size, int) or max_message_size < 0
         ):
             raise ValueError("max_message_size must be None or an int >= 0")
+        if max_text_size is not None and (not isinstance(max_text_size, int) or max_text_size < 0):
+            raise ValueError("max_text_size must be None or an int >= 0")
         if deflate is not None and not isinstance(deflate, Deflate):
             raise TypeError("deflate must be a Deflate or None")
         if mask_source is not None and not callable(mask_source):
@@ -279,6 +283,11 @@ class WebSocketProtocol:
         self.failure: str | None = None  # why we failed the connection, for the log line
         self._max_size = max_message_size
         self._max_wire = None if max_message_size is None else _compressed_limit(max_message_size)
+        if max_text_size is None or (max_message_size is not None
+                                     and max_text_size > max_message_size):
+            max_text_size = max_message_size
+        self._max_text = max_text_size
+        self._max_text_wire = None if max_text_size is None else _compressed_limit(max_text_size)
         self._deflate = deflate
         self._auto_pong = bool(auto_pong)
         self._client = bool(client)
@@ -336,6 +345,7 @@ class WebSocketProtocol:
             data = buf
         end = len(data)
         max_size = self._max_size
+        max_text = self._max_text
         masked_in = not self._client  # RFC 6455 §5.1: client-to-server frames are masked
         while True:
             avail = end - pos
@@ -371,9 +381,10 @@ class WebSocketProtocol:
             # Validate the header before waiting for the payload.
             if (b0 == 0x81 or b0 == 0x82) and not self._msg_opcode:
                 # The common case: a whole uncompressed text or binary message in one frame.
-                if max_size is not None and length > max_size:
+                limit = max_text if b0 == 0x81 else max_size
+                if limit is not None and length > limit:
                     self._input_error(
-                        1009, f"message of {length} bytes exceeds the limit of {max_size}", events
+                        1009, f"message of {length} bytes exceeds the limit of {limit}", events
                     )
                     break
             else:
@@ -593,12 +604,14 @@ class WebSocketProtocol:
             compressed = rsv != 0
             size = wire = 0  # a new message
         # RFC 6455 §10.4: limit the message size, checked from the declared frame length.
-        if self._max_size is not None:
+        text = (opcode or self._msg_opcode) == 1
+        max_size = self._max_text if text else self._max_size
+        if max_size is not None:
             if compressed:
-                if wire + length > self._max_wire:
+                if wire + length > (self._max_text_wire if text else self._max_wire):
                     return 1009, "compressed message exceeds the size limit"
-            elif size + length > self._max_size:
-                return 1009, f"message exceeds the limit of {self._max_size} bytes"
+            elif size + length > max_size:
+                return 1009, f"message exceeds the limit of {max_size} bytes"
         return None
 
     def _open_message(self, b0: int) -> None:
@@ -656,12 +669,13 @@ class WebSocketProtocol:
             self._open_message(b0)
         self._msg_wire += len(payload)
         if self._msg_compressed:
-            limit = None if self._max_size is None else self._max_size - self._msg_size
+            max_size = self._max_text if self._msg_opcode == 1 else self._max_size
+            limit = None if max_size is None else max_size - self._msg_size
             try:
                 payload = self._deflate.decompress(payload, bool(fin), limit)
             except InflateLimitError:
                 return self._input_error(
-                    1009, f"inflated message exceeds the limit of {self._max_size} bytes", events
+                    1009, f"inflated message exceeds the limit of {max_size} bytes", events
                 )
             except DeflateError as exc:
                 return self._input_error(1002, str(exc), events)

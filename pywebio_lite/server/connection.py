@@ -7,6 +7,10 @@ sans-I/O `WebSocketProtocol`. Timeouts are loop timers (one `TimerHandle` at a t
 connection, plus a 1 ms one while reads are coalesced), never a task per connection, so idle
 connections stay cheap.
 
+Fairness: a WebSocket connection hands its handler at most _TURN_BYTES of messages per loop
+turn; the rest of a big read waits for the next turn (reading paused), so one flooding client
+cannot hold the loop that serves everyone.
+
 WebSocket output leaves in as few writes as possible: the replies to one read are written
 together at the end of it, small pieces are joined, large payloads are handed to the transport
 uncopied. Nagle's algorithm is off on every socket (see `_set_nodelay`).
@@ -19,10 +23,11 @@ import logging
 import socket
 from collections import deque
 
+from ..clientlog import excerpt
 from ..protocol import deflate as _deflate
 from ..protocol import handshake as _handshake
 from ..protocol.http import (
-    HttpError, ParseError, Request, RequestComplete, RequestHead, RequestParser,
+    BodyDeadline, HttpError, ParseError, Request, RequestComplete, RequestHead, RequestParser,
     Response, build_response,
 )
 from ..protocol.websocket import CloseReceived, Message, Pong, State, WebSocketProtocol
@@ -35,7 +40,10 @@ __all__ = ["WebSocketHandler", "WebSocket", "Connection"]
 _HTTP, _WS, _DONE, _CLOSED = 0, 1, 2, 3
 _BODY_STATES = ("body", "chunk-size", "chunk-data", "chunk-end", "trailers")
 # Reasons to pause reading (bit flags: reading resumes when none is left)
-_PAUSE_PIPELINE, _PAUSE_WRITE, _PAUSE_COALESCE = 1, 2, 4
+_PAUSE_PIPELINE, _PAUSE_WRITE, _PAUSE_COALESCE, _PAUSE_TURN = 1, 2, 4, 8
+# Message bytes one WebSocket connection hands its handler per loop turn; what else one read
+# brought waits for the next turn, so a flood on one socket cannot hold the loop for long.
+_TURN_BYTES = 64 * 1024
 MAX_PIPELINE = 8          # queued requests before we stop reading from a pipelining client
 # Read coalescing for WebSocket peers that stream small messages: after a read smaller than
 # _COALESCE_MAX_READ bytes that completed 2 or more events, reading pauses for _COALESCE_DELAY
@@ -108,10 +116,10 @@ class Connection(asyncio.Protocol):
     """Per-connection protocol. `server` holds the configuration and the app."""
 
     __slots__ = ("server", "transport", "remote", "mode", "parser", "queue", "busy", "timer",
-                 "timer_kind", "last_data", "read_pauses", "write_paused", "waiters",
+                 "timer_kind", "read_pauses", "write_paused", "waiters",
                  "peer_eof", "proto", "ws", "handler", "close_rcvd", "closing_sent",
                  "on_close_called", "failure_logged", "task", "corked", "corked_bytes",
-                 "coalesce_timer", "__weakref__")
+                 "coalesce_timer", "ip", "deadline", "refusing", "__weakref__")
 
     def __init__(self, server):
         self.server = server
@@ -123,7 +131,6 @@ class Connection(asyncio.Protocol):
         self.busy = False             # the app is working on a request
         self.timer: asyncio.TimerHandle | None = None
         self.timer_kind = ""
-        self.last_data = 0.0
         self.read_pauses = 0
         self.write_paused = False
         self.waiters: list | None = None
@@ -139,6 +146,9 @@ class Connection(asyncio.Protocol):
         self.corked = False           # inside _ws_data: handler sends are written in one go
         self.corked_bytes = 0
         self.coalesce_timer: asyncio.TimerHandle | None = None
+        self.ip: str | None = None    # the client address counted in server.per_ip
+        self.deadline: BodyDeadline | None = None  # for the request body being read
+        self.refusing = False         # a refusal is queued: read and parse nothing more
 
     # -- timers --------------------------------------------------------------------------------
 
@@ -165,11 +175,12 @@ class Connection(asyncio.Protocol):
         elif kind == "idle":
             self._close()  # keep-alive connection unused for keepalive_timeout
         elif kind == "body":
-            idle = server.loop.time() - self.last_data
-            if idle >= server.body_timeout:
-                self._http_error(HttpError(408, "request body timeout"))
+            deadline, now = self.deadline, server.loop.time()
+            reason = deadline.check(now)
+            if reason is not None:
+                self._http_error(HttpError(408, reason))
             else:
-                self._set_timer("body", server.body_timeout - idle)
+                self._set_timer("body", deadline.next_check(now))
         elif kind == "ping":
             self._send_keepalive_ping()
         elif kind == "pong":
@@ -186,8 +197,19 @@ class Connection(asyncio.Protocol):
         self.remote = transport.get_extra_info("peername")
         _set_nodelay(transport)
         transport.set_write_buffer_limits(high=server.high_water, low=server.low_water)
+        refusal = server.admit(self)
+        if refusal is not None:
+            # Over a connection cap: a clear answer, then close (the connection is not counted).
+            server.refused_connections += 1
+            server.client_log.warning("%s: refused a connection: %s (%d open)",
+                                      _peer(self.remote), refusal, len(server.connections))
+            self.mode = _DONE
+            transport.write(build_response(
+                Response.text(503, refusal + "\n", headers=[("Retry-After", "5")]),
+                keep_alive=False, date=server.http_date()))
+            self._close()
+            return
         self.parser = server.new_parser()
-        server.connections.add(self)
         if server.closing:
             self._close()
             return
@@ -238,7 +260,8 @@ class Connection(asyncio.Protocol):
         if self.mode == _WS:
             self._ws_data(data)
         elif self.mode == _HTTP and self.parser is not None:
-            self.last_data = self.server.loop.time()
+            if self.deadline is not None:
+                self.deadline.add(len(data))
             if self.timer_kind == "idle":
                 self._set_timer("head", self.server.header_timeout)
             self._pump(data)
@@ -292,6 +315,8 @@ class Connection(asyncio.Protocol):
     def _pump(self, data: bytes = b"") -> None:
         """Feed the parser and queue what it completes; at most MAX_PIPELINE waiting requests,
         the rest stays in the parser's buffer and reading pauses until the queue drains."""
+        if self.refusing:
+            return
         parser = self.parser
         check_continue = False
         while True:
@@ -312,6 +337,9 @@ class Connection(asyncio.Protocol):
                 # BodyData: streaming uploads are not wired into the server yet.
             if last is not RequestHead:
                 break
+            # The parser stops right after a head with a body: it is the last event.
+            if parser.state in _BODY_STATES and self._refuse_body(events[-1].request):
+                break
             # After a head with a body the parser waits for us: the next feed checks the body
             # size, then reads the body.
             check_continue = True
@@ -320,9 +348,35 @@ class Connection(asyncio.Protocol):
             self._pause_reading(_PAUSE_PIPELINE)
         elif self.read_pauses & _PAUSE_PIPELINE:
             self._resume_reading(_PAUSE_PIPELINE)
-        if parser.state in _BODY_STATES and not self.busy and self.timer_kind != "body":
-            self._set_timer("body", self.server.body_timeout)
+        if self.refusing:
+            self._pause_reading(_PAUSE_PIPELINE)  # the body stays unread; we close after the answer
+        elif parser.state in _BODY_STATES and not self.busy and self.timer_kind != "body":
+            self._start_body_timer()
         self._next_request()
+
+    def _start_body_timer(self) -> None:
+        server = self.server
+        self.deadline = BodyDeadline(server.loop.time(), timeout=server.body_timeout,
+                                     min_rate=server.min_body_rate, grace=server.body_rate_grace)
+        self._set_timer("body", self.deadline.next_check(self.deadline.started))
+
+    def _refuse_body(self, request: Request) -> bool:
+        """A head announced a body: let the app refuse it (405, 413...) before we read any of it
+        (`app.refuse_body(request) -> Response | None`, optional). True if refused: the answer is
+        queued in order and the connection closes after it, the body unread."""
+        check = getattr(self.server.app, "refuse_body", None)
+        if check is None:
+            return False
+        try:
+            response = check(request)
+        except Exception:
+            logger.exception("error in refuse_body for %s %s", request.method, excerpt(request.path))
+            response = Response.text(500, "internal server error")
+        if response is None:
+            return False
+        self.refusing = True
+        self.queue.append(response)
+        return True
 
     def _maybe_continue(self, parser: RequestParser) -> None:
         """RFC 9110 §10.1.1: answer Expect: 100-continue once we know the body is welcome."""
@@ -339,6 +393,9 @@ class Connection(asyncio.Protocol):
             item = self.queue.popleft()
             if isinstance(item, HttpError):
                 self._http_error(item)
+                return
+            if isinstance(item, Response):  # a body refused before it was read
+                self._refuse(item)
                 return
             request: Request = item
             request.remote = self.remote
@@ -359,7 +416,7 @@ class Connection(asyncio.Protocol):
                 result = self.server.app.handle_request(request)
             except Exception:
                 logger.exception("error in handle_request for %s %s", request.method,
-                                 request.path)
+                                 excerpt(request.path))
                 result = Response.text(500, "internal server error")
             if inspect.isawaitable(result):
                 self.task = self.server.loop.create_task(self._await_response(request, result))
@@ -374,7 +431,7 @@ class Connection(asyncio.Protocol):
         except asyncio.CancelledError:
             raise
         except Exception:
-            logger.exception("error in handle_request for %s %s", request.method, request.path)
+            logger.exception("error in handle_request for %s %s", request.method, excerpt(request.path))
             response = Response.text(500, "internal server error")
         self.task = None
         self._send_response(request, response)
@@ -395,7 +452,7 @@ class Connection(asyncio.Protocol):
                                   head_only=request.method == "HEAD", date=server.http_date(),
                                   request_version=request.version)
         except (ValueError, TypeError):
-            logger.exception("invalid response for %s %s", request.method, request.path)
+            logger.exception("invalid response for %s %s", request.method, excerpt(request.path))
             data = build_response(Response.text(500, "internal server error"), keep_alive=False,
                                   date=server.http_date())
             keep_alive = False
@@ -420,11 +477,11 @@ class Connection(asyncio.Protocol):
             elif self.timer_kind != "head":
                 self._set_timer("head", self.server.header_timeout)
         elif parser.state in _BODY_STATES and self.timer_kind != "body":
-            self._set_timer("body", self.server.body_timeout)
+            self._start_body_timer()
 
     def _http_error(self, error: HttpError) -> None:
         """Answer a bad request with a short text reason and close the connection."""
-        logger.info("%s: %d %s", _peer(self.remote), error.status, error.reason)
+        self.server.client_log.info("%s: %d %s", _peer(self.remote), error.status, error.reason)
         self._refuse(Response.text(error.status, error.reason + "\n"))
 
     def _refuse(self, response: Response) -> None:
@@ -454,7 +511,7 @@ class Connection(asyncio.Protocol):
         try:
             result = server.app.handle_websocket(request)
         except Exception:
-            logger.exception("error in handle_websocket for %s", request.path)
+            logger.exception("error in handle_websocket for %s", excerpt(request.path))
             self._refuse(Response.text(500, "internal server error"))
             return
         if isinstance(result, Response):
@@ -480,7 +537,8 @@ class Connection(asyncio.Protocol):
         self.queue = ()  # no HTTP any more: drop the deque (memory per idle socket)
         self.mode = _WS
         self.handler = result
-        self.proto = WebSocketProtocol(max_message_size=server.max_message_size, deflate=deflate)
+        self.proto = WebSocketProtocol(max_message_size=server.max_message_size,
+                                       max_text_size=server.max_text_message_size, deflate=deflate)
         self.ws = WebSocket(self, request)
         self._resume_reading(_PAUSE_PIPELINE)
         if self.write_paused:
@@ -504,17 +562,42 @@ class Connection(asyncio.Protocol):
             logger.exception("%s: websocket protocol error", _peer(self.remote))
             self.transport.abort()
             return
+        if not self._ws_dispatch(events, 0):
+            return  # the rest follows on later loop turns
+        if len(events) > 1 and len(data) < _COALESCE_MAX_READ and self.coalesce_timer is None \
+                and self.mode == _WS and not self.transport.is_closing():
+            # The peer streams small messages: let the next ones gather (see _COALESCE_DELAY).
+            self._pause_reading(_PAUSE_COALESCE)
+            self.coalesce_timer = self.server.loop.call_later(_COALESCE_DELAY, self._end_coalesce)
+
+    def _ws_dispatch(self, events: list, start: int) -> bool:
+        """Hand events[start:] to the handler; False if some were left for the next loop turn.
+
+        Fairness: one connection hands its handler at most _TURN_BYTES of messages per loop
+        turn while the socket is open (a read can hold many: a flood of big frames), the rest
+        after the loop has served the others, with reading paused meanwhile."""
         # Replies the handler sends while we dispatch this batch are written with one
         # transport.write at the end (fewer syscalls under pipelined load); ws_send flushes
         # early once high_water bytes are waiting, so a big burst still meets backpressure.
         self.corked = True
         self.corked_bytes = 0
+        # Only split a batch that holds no closing handshake: the protocol's close reply must
+        # follow every message before it.
+        proto = self.proto
+        budget = _TURN_BYTES if proto.state is State.OPEN and not proto.close_held else None
+        i, n = start, len(events)
         try:
-            for ev in events:
+            while i < n:
+                ev = events[i]
+                i += 1
                 cls = ev.__class__
                 if cls is Message:
                     if not self.closing_sent and self.mode == _WS:
                         self._call(self.handler.on_message, ev.data)
+                        if budget is not None:
+                            budget -= len(ev.data)
+                            if budget <= 0 and i < n:
+                                break
                 elif cls is Pong:
                     if self.timer_kind == "pong":
                         self._set_timer("ping", self.server.ping_interval)
@@ -523,11 +606,16 @@ class Connection(asyncio.Protocol):
         finally:
             self.corked = False
         self._ws_flush()
-        if len(events) > 1 and len(data) < _COALESCE_MAX_READ and self.coalesce_timer is None \
-                and self.mode == _WS and not self.transport.is_closing():
-            # The peer streams small messages: let the next ones gather (see _COALESCE_DELAY).
-            self._pause_reading(_PAUSE_COALESCE)
-            self.coalesce_timer = self.server.loop.call_later(_COALESCE_DELAY, self._end_coalesce)
+        if i < n and self.mode == _WS and not self.transport.is_closing():
+            self._pause_reading(_PAUSE_TURN)
+            self.server.loop.call_soon(self._ws_dispatch_rest, events, i)
+            return False
+        self._resume_reading(_PAUSE_TURN)
+        return True
+
+    def _ws_dispatch_rest(self, events: list, start: int) -> None:
+        if self.mode == _WS:
+            self._ws_dispatch(events, start)
 
     def _end_coalesce(self) -> None:
         self.coalesce_timer = None

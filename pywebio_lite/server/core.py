@@ -15,12 +15,30 @@ import time
 from email.utils import formatdate
 from typing import Callable
 
+from ..clientlog import LogLimiter
 from ..protocol.http import RequestParser
 from .connection import Connection
 
 logger = logging.getLogger("pywebio_lite.server")
 
-__all__ = ["Server"]
+__all__ = ["Server", "default_max_connections"]
+
+#: File descriptors kept free for everything else when max_connections comes from the fd limit.
+FD_RESERVE = 64
+
+
+def default_max_connections() -> int:
+    """The connection cap used when none is given: the process's file descriptor limit minus
+    FD_RESERVE (so the server refuses new connections cleanly before accept() fails), at least
+    16; 10,000 where the limit cannot be read."""
+    try:
+        import resource
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):
+        return 10_000
+    if soft == resource.RLIM_INFINITY:
+        return 10_000
+    return max(soft - FD_RESERVE, 16)
 
 
 def _check_number(name: str, value, *, allow_none: bool = False, minimum: float = 0,
@@ -43,6 +61,12 @@ class Server:
     host: "127.0.0.1" by default (loopback only); "" or None means every interface (IPv4 and,
     where available, IPv6 on the same port). port 0 picks a free port, see `self.port`.
     Timeouts are in seconds; None or 0 turns a keepalive ping / timeout off.
+
+    Limits against hostile clients (docs/security.md): a request body must arrive whole within
+    body_timeout seconds and, after body_rate_grace seconds, at min_body_rate bytes/s or more;
+    max_text_message_size bounds a text WebSocket message (binary ones: max_message_size);
+    max_connections (default: from the fd limit, see `default_max_connections`) and
+    max_connections_per_ip (None: no cap) refuse further connections with a 503.
     """
 
     def __init__(self, app, *, host: str | None = "127.0.0.1", port: int = 0,
@@ -54,7 +78,10 @@ class Server:
                  body_timeout: float = 60.0, keepalive_timeout: float = 30.0,
                  max_body: int = 1 << 20, max_request_line: int = 8192,
                  max_header_line: int = 8192, max_headers: int = 100,
-                 high_water: int = 64 * 1024, low_water: int = 16 * 1024):
+                 high_water: int = 64 * 1024, low_water: int = 16 * 1024,
+                 min_body_rate: float = 1024, body_rate_grace: float = 5.0,
+                 max_text_message_size: int | None = None,
+                 max_connections: int | None = None, max_connections_per_ip: int | None = 256):
         if not callable(getattr(app, "handle_request", None)) or \
                 not callable(getattr(app, "handle_websocket", None)):
             raise TypeError("app must have handle_request and handle_websocket methods")
@@ -67,9 +94,16 @@ class Server:
         _check_number("max_message_size", max_message_size, integer=True, minimum=1)
         _check_number("ping_interval", ping_interval, allow_none=True)
         _check_number("ping_timeout", ping_timeout, allow_none=True)
+        _check_number("max_text_message_size", max_text_message_size, allow_none=True,
+                      integer=True, minimum=1)
+        _check_number("max_connections", max_connections, allow_none=True, integer=True,
+                      minimum=1)
+        _check_number("max_connections_per_ip", max_connections_per_ip, allow_none=True,
+                      integer=True, minimum=1)
         for name, value in (("close_timeout", close_timeout), ("header_timeout", header_timeout),
                             ("body_timeout", body_timeout),
-                            ("keepalive_timeout", keepalive_timeout)):
+                            ("keepalive_timeout", keepalive_timeout),
+                            ("min_body_rate", min_body_rate), ("body_rate_grace", body_rate_grace)):
             _check_number(name, value)
         for name, value in (("max_body", max_body), ("max_request_line", max_request_line),
                             ("max_header_line", max_header_line), ("max_headers", max_headers),
@@ -100,6 +134,23 @@ class Server:
         self.max_headers = max_headers
         self.high_water = high_water
         self.low_water = low_water
+        self.min_body_rate = min_body_rate
+        self.body_rate_grace = body_rate_grace
+        self.max_text_message_size = min(max_text_message_size or max_message_size,
+                                         max_message_size)
+        self.max_connections = (default_max_connections() if max_connections is None
+                                else max_connections)
+        self.max_connections_per_ip = max_connections_per_ip
+        #: open connections per client address (for max_connections_per_ip)
+        self.per_ip: dict[str, int] = {}
+        #: connections refused by the caps, accept() failures (out of fds...), since start
+        self.refused_connections = 0
+        self.accept_errors = 0
+        #: log lines about clients (bad requests, refusals): a few per minute at most
+        self.client_log = LogLimiter(logger, burst=20, period=60.0)
+        self._accept_log = LogLimiter(logger, burst=1, period=60.0)
+        self._previous_handler = None
+        self._exception_handler = None
 
         self.loop: asyncio.AbstractEventLoop | None = None
         self.connections: set[Connection] = set()
@@ -127,7 +178,28 @@ class Server:
             self._date = formatdate(now, usegmt=True)
         return self._date
 
+    def admit(self, conn: Connection) -> str | None:
+        """Count a new connection in; the reason to refuse it when a cap is reached."""
+        if len(self.connections) >= self.max_connections:
+            return "too many connections"
+        ip = conn.remote[0] if isinstance(conn.remote, tuple) and conn.remote else str(conn.remote)
+        count = self.per_ip.get(ip, 0)
+        if self.max_connections_per_ip is not None and count >= self.max_connections_per_ip:
+            return "too many connections from this address"
+        self.per_ip[ip] = count + 1
+        conn.ip = ip
+        self.connections.add(conn)
+        return None
+
     def connection_done(self, conn: Connection) -> None:
+        ip = conn.ip
+        if ip is not None:
+            conn.ip = None
+            count = self.per_ip.get(ip, 0) - 1
+            if count > 0:
+                self.per_ip[ip] = count
+            else:
+                self.per_ip.pop(ip, None)
         self.connections.discard(conn)
         if not self.connections and self._all_gone is not None and not self._all_gone.done():
             self._all_gone.set_result(None)
@@ -192,7 +264,47 @@ class Server:
                 sock.close()
             self._servers = []
             raise
+        self._install_accept_handler()
         logger.debug("listening on %s", self.addresses)
+
+    def _install_accept_handler(self) -> None:
+        """asyncio reports a failed accept() (EMFILE, ENFILE, ENOBUFS, ENOMEM: out of file
+        descriptors or memory) with a traceback each time, and retries a second later. Keep the
+        retry, but log one line a minute instead (other reports go to the previous handler)."""
+        loop = self.loop
+        previous = loop.get_exception_handler()
+
+        def handler(loop, context):
+            message = str(context.get("message", ""))
+            if message.startswith("socket.accept() out of system resource"):
+                self.accept_errors += 1
+                exc = context.get("exception")
+                self._accept_log.log(logging.ERROR, "cannot accept connections (%s); asyncio "
+                                     "retries every second; %d open connections",
+                                     exc or message, len(self.connections))
+                return
+            callback = getattr(context.get("handle"), "_callback", None)
+            if self.accept_errors and getattr(callback, "__name__", "") == "_start_serving" \
+                    and isinstance(context.get("exception"), ValueError):
+                # asyncio's accept retry timer outlives server.close(): it then finds the
+                # listening socket closed. Nothing is wrong; there is nothing to retry.
+                logger.debug("accept retry after close ignored")
+                return
+            if previous is not None:
+                previous(loop, context)
+            else:
+                loop.default_exception_handler(context)
+
+        self._previous_handler, self._exception_handler = previous, handler
+        loop.set_exception_handler(handler)
+
+    def _remove_accept_handler(self) -> None:
+        if self.accept_errors:
+            return  # keep it: asyncio's accept retry timer may still fire (see the handler)
+        if self._exception_handler is not None and self.loop is not None \
+                and self.loop.get_exception_handler() is self._exception_handler:
+            self.loop.set_exception_handler(self._previous_handler)
+        self._previous_handler = self._exception_handler = None
 
     @property
     def addresses(self) -> list[tuple]:
@@ -245,6 +357,7 @@ class Server:
                 pass
         self._servers = []
         self.sockets = []
+        self._remove_accept_handler()
         self._stopped.set()
 
     def run(self, on_start: Callable[["Server"], None] | None = None) -> None:

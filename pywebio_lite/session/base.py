@@ -27,6 +27,7 @@ import traceback
 import weakref
 from typing import Any, Callable
 
+from ..clientlog import LogLimiter, excerpt
 from ..exceptions import SessionClosedException, SessionNotFoundException
 from ..protocol.app import (ClientEvent, FrameError, Inbox, Outbox, encode_command,
                             encode_command_with_spec_json, parse_client_frame, parse_upload_chunk)
@@ -92,6 +93,9 @@ class Session:
     debug = False
     #: Most events queued for one task that is not reading them; later ones are dropped.
     max_queued_events = 100
+    #: Log lines about a browser's bad events: at most this many per period (seconds).
+    client_log_burst = 10
+    client_log_period = 60.0
     #: A thread that queues more commands than this while the browser is not taking them waits
     #: until half have left, so a fast app and a slow connection cannot fill the memory.
     max_pending_commands = 20000
@@ -128,6 +132,7 @@ class Session:
         self.pins: dict[str, object] = {}  # pin name -> its InputItem (pywebio_lite.pin)
         self.onchange_contexts: dict[str, tuple] = {}  # task id -> the form whose onchange runs
         self.ended_by_app = False
+        self._client_log: LogLimiter | None = None
         # Sessions are created by their adaptor in the event loop's thread.
         self._loop_thread = threading.get_ident() if loop is not None else None
 
@@ -260,7 +265,7 @@ class Session:
         try:
             seq, ack, events = parse_client_frame(text)
         except FrameError as e:
-            logger.warning("dropped a malformed frame from the browser: %s", e)
+            self.client_log.warning("dropped a malformed frame from the browser: %s", e)
             return
         if not self.inbox.accept(seq):
             return  # a replayed frame that was applied already
@@ -277,26 +282,38 @@ class Session:
         if event.event == "callback":
             entry = self.callbacks.get(event.task_id)
             if entry is None:
-                logger.warning("dropped a callback event for an unknown callback id %r", event.task_id[:40])
+                self.client_log.warning("dropped a callback event for an unknown callback id %s",
+                                        excerpt(event.task_id, 40))
                 return
             self._run_callback(entry[0], event.data, entry[1])
             return
         if not self._deliver_to_task(event):
-            logger.warning("dropped a %s event for an unknown task %r", event.event, event.task_id[:40])
+            self.client_log.warning("dropped a %s event for an unknown task %s", event.event,
+                                    excerpt(event.task_id, 40))
 
     def _deliver_to_task(self, event: ClientEvent) -> bool:
         raise NotImplementedError
+
+    @property
+    def client_log(self) -> LogLimiter:
+        """Where this session logs what its browser did wrong: at most `client_log_burst` lines
+        per `client_log_period` seconds, so a flood of bad events cannot flood the log."""
+        limiter = self._client_log
+        if limiter is None:
+            limiter = self._client_log = LogLimiter(logger, burst=self.client_log_burst,
+                                                    period=self.client_log_period)
+        return limiter
 
     def dispatch_binary(self, message: bytes) -> None:
         """Apply one binary browser message: a chunk of an uploaded file."""
         try:
             chunk = parse_upload_chunk(message)
         except FrameError as e:
-            logger.warning("dropped a malformed upload chunk: %s", e)
+            self.client_log.warning("dropped a malformed upload chunk: %s", e)
             return
         target = self.uploads.get(chunk.target)
         if target is None:
-            logger.warning("dropped an upload chunk for an unknown target")
+            self.client_log.warning("dropped an upload chunk for an unknown target")
             return
         target.add_chunk(chunk, chunk.name)
 

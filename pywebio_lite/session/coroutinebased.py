@@ -57,6 +57,9 @@ class CoroutineBasedSession(Session):
     """A session whose app and callbacks are coroutines on the server's event loop."""
 
     is_coroutine = True
+    #: Most coroutine callback runs of one session alive at the same time; later clicks are
+    #: dropped with a (rate-limited) log line. 116: a thread session's 16 running + 100 waiting.
+    max_callback_tasks = 116
 
     def __init__(self, target: Callable, session_info: dict | None = None, **kwargs):
         super().__init__(target, session_info, **kwargs)
@@ -68,6 +71,7 @@ class CoroutineBasedSession(Session):
         self._events: dict[str, deque] = {}
         self._waiters: dict[str, asyncio.Future] = {}
         self._alive = 0  # main + run_async tasks still running
+        self._callback_tasks = 0  # coroutine callback runs still running
         self.main_task: asyncio.Task | None = None
         # Every asyncio task that calls PyWebIO functions gets a task id: ours when we spawned it,
         # a new one for tasks the app made itself (asyncio.gather, create_task...).
@@ -83,6 +87,8 @@ class CoroutineBasedSession(Session):
         task_id = f"{name}-{next(self._ids)}"
         if counts:
             self._alive += 1
+        else:
+            self._callback_tasks += 1
         task = self.loop.create_task(self._run_task(coro, task_id, counts))
         self._tasks[task_id] = task
         return task
@@ -126,6 +132,8 @@ class CoroutineBasedSession(Session):
             self._tasks.pop(task_id, None)
             self._events.pop(task_id, None)
             self.forget_task(task_id)
+            if not counts:
+                self._callback_tasks -= 1
             if counts:
                 self._alive -= 1
                 if self._alive == 0 and not self._closed and not self.need_keep_alive():
@@ -147,7 +155,7 @@ class CoroutineBasedSession(Session):
             return False
         q = self._events.setdefault(event.task_id, deque())
         if len(q) >= self.max_queued_events:
-            logger.warning("dropped an event: task %s has %d unread events", event.task_id, len(q))
+            self.client_log.warning("dropped an event: task %s has %d unread events", event.task_id, len(q))
         else:
             q.append(event.as_dict())
         return True
@@ -198,6 +206,11 @@ class CoroutineBasedSession(Session):
         finally:
             self.forget_task(task_id)
         if asyncio.iscoroutine(result):
+            if self._callback_tasks >= self.max_callback_tasks:
+                result.close()
+                self.client_log.warning("dropped a click: %d callback tasks are running",
+                                        self._callback_tasks)
+                return
             if options.get("mutex_mode"):
                 lock = options.get("_lock")
                 if lock is None:

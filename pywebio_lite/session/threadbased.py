@@ -2,8 +2,10 @@
 
 Each task (the main function, each callback run, each thread registered with register_thread())
 has an id and, once something is sent to it, an event queue. `next_client_event()` blocks on the
-caller's queue. Callbacks run in a new thread per event, or, with ``serial_mode=True``, one after
-another in a single per-session worker thread.
+caller's queue. Callbacks run concurrently on a bounded per-session pool of threads
+(`max_callback_threads`, started on demand, ended when idle), or, with ``serial_mode=True``, one
+after another in a single per-session worker thread; at most `max_queued_callbacks` runs wait
+for a thread, later clicks are dropped with a (rate-limited) log line.
 
 When the app returns, registered threads are joined; then, if callbacks were registered, the session
 stays open until the browser leaves; otherwise the browser gets `close_session`.
@@ -20,6 +22,7 @@ from ..exceptions import SessionClosedException, SessionException
 from ..protocol.app import ClientEvent
 from ..utils import unwrap_partial
 from .base import Session, _current, _registered_threads, current_binding
+from .pool import CallbackPool
 
 logger = logging.getLogger("pywebio_lite.session")
 
@@ -35,12 +38,18 @@ def _func_name(func) -> str:
 class ThreadBasedSession(Session):
     """A session whose app and callbacks run in threads."""
 
+    #: Most callback runs of one session at the same time (each on its own thread).
+    max_callback_threads = 16
+    #: Most callback runs waiting for a thread (or, in serial_mode, for the one before them).
+    max_queued_callbacks = 100
+
     def __init__(self, target: Callable, session_info: dict | None = None, **kwargs):
         super().__init__(target, session_info, **kwargs)
         self._queues: dict[str, queue.SimpleQueue] = {}
         self._live_tasks: set[str] = set()
         self._registered: list[threading.Thread] = []
         self._serial_queue: queue.SimpleQueue | None = None
+        self._pool: CallbackPool | None = None
         self._closed_event = threading.Event()
         self.main_thread: threading.Thread | None = None
 
@@ -102,7 +111,7 @@ class ThreadBasedSession(Session):
             if q is None:
                 q = self._queues[event.task_id] = queue.SimpleQueue()
         if q.qsize() >= self.max_queued_events:
-            logger.warning("dropped an event: task %s has %d unread events", event.task_id, q.qsize())
+            self.client_log.warning("dropped an event: task %s has %d unread events", event.task_id, q.qsize())
             return True
         q.put(event.as_dict())
         return True
@@ -137,14 +146,29 @@ class ThreadBasedSession(Session):
     def _run_callback(self, func: Callable, data: Any, options: dict) -> None:
         if options.get("serial_mode"):
             with self._lock:
+                if self._closed:
+                    return
                 if self._serial_queue is None:
                     self._serial_queue = queue.SimpleQueue()
                     threading.Thread(target=self._serial_worker, daemon=True,
                                      name="pywebio-callbacks").start()
+            if self._serial_queue.qsize() >= self.max_queued_callbacks:
+                self.client_log.warning("dropped a click: %d serial callback runs are waiting",
+                                        self._serial_queue.qsize())
+                return
             self._serial_queue.put((func, data))
-        else:
-            threading.Thread(target=self._callback_thread, args=(func, data), daemon=True,
-                             name=f"pywebio-cb-{_func_name(func)}").start()
+            return
+        pool = self._pool
+        if pool is None:
+            with self._lock:
+                if self._closed:
+                    return
+                pool = self._pool = CallbackPool(self._callback_thread,
+                                                 max_workers=self.max_callback_threads,
+                                                 max_queued=self.max_queued_callbacks)
+        if not pool.submit(func, data) and not self._closed:
+            self.client_log.warning("dropped a click: %d callback runs in progress and %d waiting",
+                                    pool.workers, pool.queued)
 
     def _call(self, func: Callable, data: Any) -> None:
         try:
@@ -178,6 +202,9 @@ class ThreadBasedSession(Session):
         with self._lock:
             queues = list(self._queues.values())
             serial = self._serial_queue
+            pool = self._pool
+        if pool is not None:
+            pool.close()
         for q in queues:
             q.put(_CLOSED)
         if serial is not None:

@@ -14,6 +14,7 @@ import tempfile
 import threading
 from typing import Callable
 
+from ..clientlog import excerpt
 from ..protocol.app import UploadChunk
 
 logger = logging.getLogger("pywebio_lite.session")
@@ -79,7 +80,8 @@ class UploadTarget:
         f = self.files.get(chunk.file)
         if f is None:
             if name not in self.limits:
-                logger.warning("dropped an upload chunk for an input this form does not have: %r", name[:40])
+                logger.warning("dropped an upload chunk for an input this form does not have: %s",
+                               excerpt(name, 40))
                 return None
             f = self.files[chunk.file] = _File(name, chunk.size)
             max_size, max_total = self.limits[name]
@@ -104,7 +106,7 @@ class UploadTarget:
     def _refuse(f: _File, message: str) -> tuple[str, str]:
         f.error = message
         f.close()
-        logger.info("refused an upload for %r: %s", f.name, message)
+        logger.info("refused an upload for %s: %s", excerpt(f.name, 40), message)
         return f.name, message
 
     # ---------------------------------------------------------------- taking

@@ -34,11 +34,37 @@ const state = {
   droppedAt: 0,     // when the socket dropped (0: connected)
   attempt: 0,       // reconnect attempts since then
   gone: false,      // the server said the session is no longer there
+  textLimit: 0,     // the server's limit for one text message in bytes (page config; 0: none)
 };
 
 /** Close codes of the server (pywebio_lite/platform/adaptor.py). */
 const SESSION_GONE = 4404;
 const REPLACED = 4409;
+
+/** Room kept in a text message for the frame around the event data (seq, ack, names). */
+export const FRAME_ROOM = 1024;
+
+/** Set the server's text message limit (bytes), from the page config. */
+export function setTextLimit(bytes) {
+  state.textLimit = Number(bytes) > 0 ? Number(bytes) : 0;
+}
+
+/** The most bytes of event data one event may carry (Infinity without a limit). */
+export const eventDataLimit = () => (state.textLimit ? state.textLimit - FRAME_ROOM : Infinity);
+
+/** Bytes `value` takes as JSON text in UTF-8. */
+export const jsonBytes = (value) => textBytes(JSON.stringify(value) ?? '');
+
+/** Bytes `text` takes in UTF-8. */
+function textBytes(text) {
+  if (text.length * 3 > 0x10000) return new TextEncoder().encode(text).length;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : (c >= 0xd800 && c < 0xdc00) ? (i++, 4) : 3;
+  }
+  return n;
+}
 
 let hooks = { apply() {}, settle() {}, prepare() { return null; }, lost() {}, reconnecting() {} };
 
@@ -175,15 +201,38 @@ function flush() {
   state.flushQueued = false;
   const ws = state.ws;
   if (!state.outbox.length || !ws || ws.readyState !== WebSocket.OPEN) return;
-  const seq = ++state.outSeq;
-  const text = JSON.stringify({ seq, ack: state.lastSeq, events: state.outbox });
+  const events = state.outbox;
+  state.outbox = [];
+  const text = frameText(events);
+  const limit = state.textLimit;
+  if (!limit || text.length * 3 <= limit || textBytes(text) <= limit) {
+    sendFrame(ws, text);
+    return;
+  }
+  // Over the server's limit (it would close the socket): one frame per event, and an event too
+  // big on its own is not sent (the forms refuse such values at their field first).
+  state.outSeq--;
+  for (const event of events) {
+    const one = frameText([event]);
+    if (textBytes(one) <= limit) sendFrame(ws, one);
+    else {
+      state.outSeq--;
+      console.warn('pywebio_lite: an event too big to send was dropped:', event.event);
+    }
+  }
+}
+
+/** The next event frame's text (it takes the next seq). */
+const frameText = (events) => JSON.stringify({ seq: ++state.outSeq, ack: state.lastSeq, events });
+
+/** Send the event frame just numbered; keep it for a replay until the server acknowledges it. */
+function sendFrame(ws, text) {
   if (state.session) {
-    state.unacked.push([seq, text]);
+    state.unacked.push([state.outSeq, text]);
     if (state.unacked.length > 2000) state.unacked.shift();  // bounded; the server keeps order by seq
   }
   ws.send(text);
   state.ackSent = state.lastSeq;
-  state.outbox = [];
 }
 
 /** Tell the server which frames were applied, so it can forget them (a page that only watches

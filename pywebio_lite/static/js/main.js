@@ -6,7 +6,7 @@
  * scopes.js (scopes, output_ctl), render.js (spec -> element; renderers/<type>.js),
  * popup.js, toast.js, env.js (set_env), script.js (run_js/eval_js), download.js, highlight.js.
  */
-import { connect, sendEvent, lastSeq } from './connection.js';
+import { connect, sendEvent, lastSeq, setTextLimit } from './connection.js';
 import { applyCommands, prepareFrame, registerCommand, registerLazy } from './commands.js';
 import { render, registerRenderer } from './render.js';
 import { env, settle } from './env.js';
@@ -15,6 +15,7 @@ import { setStatus } from './status.js';
 
 const config = JSON.parse(document.body.dataset.config || '{}');
 env.debug = !!config.debug;
+setTextLimit(config.max_text_size);
 
 // The input side (forms and pin widgets) lives in ./forms/ and is loaded with the first frame
 // that needs it; forms/index.js registers its commands and renderers when it is imported.

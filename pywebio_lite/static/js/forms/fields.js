@@ -13,7 +13,7 @@
  *   press(field, button) a button of an `actions` item was clicked
  * Changes made by code (set, update) never call hooks.
  */
-import { sendEvent } from '../connection.js';
+import { eventDataLimit, jsonBytes, sendEvent } from '../connection.js';
 import { h, uid } from '../dom.js';
 import { t, formatSize } from './i18n.js';
 
@@ -358,7 +358,15 @@ export class Field {
       if (error) return error;
     }
     if (this.required && this.type !== 'actions' && this.isEmpty()) return t('required');
-    return null;
+    return this.type === 'file' || this.type === 'actions' ? null : this.checkSize();
+  }
+
+  /** The server takes text messages up to a limit (page config): a longer value is refused here. */
+  checkSize() {
+    const limit = eventDataLimit();
+    if (limit === Infinity) return null;
+    const size = jsonBytes(this.value());
+    return size > limit ? t('tooLong', { size: formatSize(size), limit: formatSize(limit) }) : null;
   }
 
   /** max_size / max_total_size (bytes; 0 = the server's limit, checked there). */

@@ -15,11 +15,11 @@
  * input_panel_fixed=False puts it inline after the output. input_auto_focus=False stops
  * focusing the first field.
  */
-import { sendEvent } from '../connection.js';
+import { eventDataLimit, jsonBytes, sendEvent } from '../connection.js';
 import { h, uid } from '../dom.js';
 import { env } from '../env.js';
 import { Field } from './fields.js';
-import { t } from './i18n.js';
+import { formatSize, t } from './i18n.js';
 import { uploadFiles, UploadAborted } from './upload.js';
 
 const forms = new Map();  // form_id -> Form, in the order they were opened
@@ -164,6 +164,15 @@ class Form {
       } else {
         data[field.name] = field.value();
       }
+    }
+    if (jsonBytes(data) > eventDataLimit()) {
+      // Each field fits, all together do not: the biggest field says so.
+      const sized = this.fields.filter((f) => f.type !== 'file' && f.type !== 'actions')
+        .map((f) => [jsonBytes(f.value()), f]).sort((x, y) => y[0] - x[0]);
+      const field = sized[0][1];
+      field.setValidity(false, t('tooLongTogether', { size: formatSize(jsonBytes(data)), limit: formatSize(eventDataLimit()) }));
+      field.focus();
+      return;
     }
     if (jobs.length && this.target) {
       this.setBusy(true, pressed);
