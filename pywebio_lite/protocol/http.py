@@ -526,6 +526,10 @@ class RequestParser:
         return True
 
     def _build_request(self, lines: list[bytes]) -> Request:
+        # The same check as on a partial line (see _parse_head), first: the status for a bad
+        # line must not depend on whether it arrived in one read or several.
+        if _BAD_LINE_RE.search(lines[0]):
+            raise HttpError(400, "malformed request line")
         parts = lines[0].split(b" ")
         if len(parts) != 3:
             raise HttpError(400, "malformed request line")
