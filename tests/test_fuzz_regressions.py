@@ -35,3 +35,13 @@ def test_unhashable_event_name_is_a_frame_error(frame):
     # Found: {"event": []} raised TypeError (unhashable type: 'list') out of the decoder.
     with pytest.raises(FrameError, match="unknown name"):
         parse_client_frame(frame)
+
+
+@pytest.mark.parametrize("chunks", [
+    [b"\x00ET /?app=x HTTP/2\r\x00\r\n"],
+    [b"\x00", b"ET /?app=x HTTP/2\r\x00\r\n"],
+])
+def test_bad_request_line_is_refused_before_the_headers_arrive(chunks):
+    # Found: a whole request line with a NUL waited for the header section (no answer); cut
+    # after the NUL it was refused at once. Both are now refused at once.
+    assert first_error(chunks) == 400

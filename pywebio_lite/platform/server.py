@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..protocol.http import Request, Response
-from ..server import Server, origin_allowed, serve_static
+from ..server import Server, check_allowed_hosts, host_allowed, origin_allowed, serve_static
 from ..session.base import Session
 from ..utils import parse_file_size
 from .adaptor import SessionConnection, make_session_info
@@ -38,7 +38,7 @@ class WebIOApp:
 
     def __init__(self, applications, *, cdn=True, static_dir: str | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
-                 debug: bool = False, reconnect_timeout: float = 0):
+                 debug: bool = False, reconnect_timeout: float = 0, allowed_hosts: list[str] | None = None):
         self.apps = make_applications(applications)
         self.static_root = Path(STATIC_PATH)
         self.user_static = Path(static_dir).resolve() if static_dir else None
@@ -51,6 +51,7 @@ class WebIOApp:
             raise TypeError("check_origin must be a function origin -> bool")
         self.allowed_origins = list(allowed_origins or [])
         self.check_origin = check_origin
+        self.allowed_hosts = check_allowed_hosts(allowed_hosts)
         self.debug = debug
         self.reconnect_timeout = reconnect_timeout
         self._pages: dict[str, bytes] = {}
@@ -73,7 +74,17 @@ class WebIOApp:
         return Response(200, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"),
                               ("X-Content-Type-Options", "nosniff")], body)
 
+    def _bad_host(self, request: Request) -> Response | None:
+        """The refusal for a Host header outside `allowed_hosts` (DNS rebinding), else None."""
+        if host_allowed(request.headers.get("Host"), self.allowed_hosts):
+            return None
+        logger.warning("refused a request for host %r (not in allowed_hosts)", str(request.headers.get("Host"))[:80])
+        return Response(400, [("Content-Type", "text/plain; charset=utf-8")], b"Host not allowed")
+
     async def handle_request(self, request: Request) -> Response:
+        refused = self._bad_host(request)
+        if refused is not None:
+            return refused
         path = request.path
         if request.method not in ("GET", "HEAD"):
             return Response(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
@@ -88,6 +99,9 @@ class WebIOApp:
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
 
     def handle_websocket(self, request: Request):
+        refused = self._bad_host(request)
+        if refused is not None:
+            return refused
         origin = request.headers.get("Origin")
         if not origin_allowed(origin, request.headers.get("Host"), self.allowed_origins, self.check_origin):
             logger.warning("refused a WebSocket from origin %r (host %r)", origin, request.headers.get("Host"))
@@ -107,7 +121,8 @@ _SETTING_ALIASES = {
 def start_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,
                  static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float = 0,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
-                 auto_open_webbrowser: bool = False, max_payload_size="200M", **server_settings) -> None:
+                 auto_open_webbrowser: bool = False, max_payload_size="200M", allowed_hosts: list[str] | None = None,
+                 **server_settings) -> None:
     """Serve PyWebIO apps on the built-in server until Ctrl-C.
 
     Args:
@@ -118,6 +133,8 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
         static_dir: a directory served at /static/.
         allowed_origins: extra origins (shell patterns, e.g. 'https://*.example.com') allowed to connect.
         check_origin: a function origin -> bool that replaces allowed_origins.
+        allowed_hosts: (pywebio_lite only) Host header patterns, e.g. ['localhost', '127.0.0.1'];
+            other hosts get 400. Stops DNS rebinding (docs/security.md). None: any host.
         auto_open_webbrowser: open the app in a browser once the server is up.
         max_payload_size: largest WebSocket message / request body, int bytes or like '200M'.
         server_settings: ping_interval, ping_timeout (also as websocket_ping_*), header_timeout...
@@ -125,7 +142,7 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
     server = make_server(applications, port=port, host=host, debug=debug, cdn=cdn, static_dir=static_dir,
                          remote_access=remote_access, reconnect_timeout=reconnect_timeout,
                          allowed_origins=allowed_origins, check_origin=check_origin,
-                         max_payload_size=max_payload_size, **server_settings)
+                         max_payload_size=max_payload_size, allowed_hosts=allowed_hosts, **server_settings)
 
     def on_start(server: Server) -> None:
         url = server.url + "/"
@@ -139,7 +156,8 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
 
 def make_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,
                 static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float = 0,
-                allowed_origins=None, check_origin=None, max_payload_size="200M", **server_settings) -> Server:
+                allowed_origins=None, check_origin=None, max_payload_size="200M", allowed_hosts=None,
+                **server_settings) -> Server:
     """A configured Server for `applications`, not yet started (start_server() runs it)."""
     if os.environ.get("PYWEBIO_DEBUG"):
         debug = True
@@ -148,7 +166,8 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
     if debug:
         Session.debug = True
     app = WebIOApp(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
-                   check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout)
+                   check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout,
+                   allowed_hosts=allowed_hosts)
     settings = {}
     for key, value in server_settings.items():
         key = _SETTING_ALIASES.get(key, key)

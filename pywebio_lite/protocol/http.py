@@ -502,6 +502,10 @@ class RequestParser:
                     if self._head_bytes > self.max_request_line:
                         raise HttpError(400, "too many empty lines before the request line")
                     continue
+                # The check made on a partial line above, made at once on a whole one too: the
+                # answer to a bad line must not depend on how it was split into reads.
+                if _BAD_LINE_RE.search(line):
+                    raise HttpError(400, "malformed request line")
                 self._lines.append(line)
                 self._head_bytes = len(line)
                 continue
@@ -526,10 +530,6 @@ class RequestParser:
         return True
 
     def _build_request(self, lines: list[bytes]) -> Request:
-        # The same check as on a partial line (see _parse_head), first: the status for a bad
-        # line must not depend on whether it arrived in one read or several.
-        if _BAD_LINE_RE.search(lines[0]):
-            raise HttpError(400, "malformed request line")
         parts = lines[0].split(b" ")
         if len(parts) != 3:
             raise HttpError(400, "malformed request line")
