@@ -3,6 +3,7 @@
     .venv/bin/python bench/fuzz.py                 # 100,000 examples per property
     .venv/bin/python bench/fuzz.py 20000           # fewer, for a quick look
     .venv/bin/python bench/fuzz.py 100000 markdown # only the properties whose name has "markdown"
+    .venv/bin/python bench/fuzz.py 100000 http,websocket   # ... "http" or "websocket"
 
 Runs in the package's own venv (hypothesis is in the test extra). For each property it prints
 the examples run, the uncaught exceptions (a property that fails stops at its first failure,
@@ -22,13 +23,14 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     examples = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
-    only = sys.argv[2] if len(sys.argv) > 2 else ""
+    only = sys.argv[2].split(",") if len(sys.argv) > 2 else [""]
     os.environ["PYWEBIO_FUZZ_EXAMPLES"] = str(examples)  # read by tests/test_fuzz.py at import
     sys.path.insert(0, str(HERE.parent / "tests"))
     import test_fuzz
 
     properties = [(name, fn) for name, fn in vars(test_fuzz).items()
-                  if name.startswith("test_") and callable(fn) and hasattr(fn, "hypothesis") and only in name]
+                  if name.startswith("test_") and callable(fn) and hasattr(fn, "hypothesis")
+                  and any(part in name for part in only)]
     rows, failures = [], 0
     started = time.perf_counter()
     for name, fn in properties:
