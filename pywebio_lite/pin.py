@@ -195,18 +195,22 @@ def pin_wait_change(*names: str, timeout: float | None = None):
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0):
         raise ValueError("timeout must be a number of seconds or None")
     session = get_current_session()
-    session.send_task_command("pin_wait", {"names": names, "timeout": timeout})
     while True:
-        event = yield
-        if event["event"] == "js_yield":
-            break
-    data = event["data"]
-    if data is None:
-        return None
-    if not isinstance(data, dict) or data.get("name") not in names:
-        logger.warning("refused a pin change for a pin that was not waited for")
-        return None
-    return {"name": data["name"], "value": _decode(session, data["name"], data.get("value"), None)}
+        session.send_task_command("pin_wait", {"names": names, "timeout": timeout})
+        while True:
+            event = yield
+            if event["event"] == "js_yield":
+                break
+        data = event["data"]
+        if data is None:
+            return None
+        if not isinstance(data, dict) or data.get("name") not in names:
+            logger.warning("refused a pin change for a pin that was not waited for")
+            return None
+        value = _decode(session, data["name"], data.get("value"), None, refused=_REFUSED)
+        if value is not _REFUSED:
+            return {"name": data["name"], "value": value}
+        # A refused value changes nothing: wait again (a timeout starts over).
 
 
 def pin_on_change(name: str, onchange: Callable[[Any], Any] | None = None, clear: bool = False,

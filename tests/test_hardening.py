@@ -10,7 +10,7 @@ import pytest
 from pywebio_lite.markdown.sanitize import is_script_url
 from pywebio_lite.input import FLOAT, NUMBER, input, slider
 from pywebio_lite.output import put_image, put_link, put_markdown, put_text, trusted_url
-from pywebio_lite.pin import pin_on_change, put_input, put_slider
+from pywebio_lite.pin import pin_on_change, pin_wait_change, put_input, put_slider
 from pywebio_lite.platform.server import WebIOApp
 from pywebio_lite.protocol.http import Headers, Request
 from pywebio_lite.server import host_allowed, resolve_static
@@ -90,8 +90,9 @@ class TestRefusedPinValue:
                 c.send("callback", n_cb, {"value": 1.5})
                 c.send("callback", s_cb, {"value": 4})
                 c.wait_until(lambda: len(seen) == 2)
-        assert seen == [1.5, 4]  # events are handled in order: the refused ones came first
-        assert caplog.text.count("refused the value of pin") == 5
+                # Thread callbacks run concurrently: wait until every refusal has been decided.
+                c.wait_until(lambda: caplog.text.count("refused the value of pin") == 5)
+        assert sorted(seen) == [1.5, 4]
 
 
 # ============================================================================ ids
@@ -119,6 +120,7 @@ class TestTaskIds:
                 g = c.wait_for("input_group", lambda s: s["form_id"] != f["spec"]["form_id"])
                 ids += [f["task_id"], g["task_id"]]
                 c.submit(g, {"data": "y"})
+                c.wait_closed()  # the app ends by itself (no thread left waiting)
         assert len(set(ids)) == (4 if kind == "thread" else 2)  # a coroutine app is one task
         for task_id in ids:
             assert re.fullmatch(r"[\w<>.]+-[0-9a-f]{16}", task_id), task_id
@@ -282,3 +284,23 @@ class TestScriptUrls:
             assert not is_script_url(value.replace("&amp;", "&")), value
         if "\t" not in url:  # (a tab ends a CommonMark link destination)
             assert "href=" in raw  # sanitize=False keeps what the author wrote
+
+
+class TestRefusedPinWait:
+    @pytest.mark.parametrize("kind", ["thread", "coroutine"])
+    def test_pin_wait_change_waits_on(self, kind):
+        def sync_main():
+            put_input("n", type=FLOAT)
+            put_text(repr(pin_wait_change("n")))
+
+        async def async_main():
+            put_input("n", type=FLOAT)
+            put_text(repr(await pin_wait_change("n")))
+        with AppClient(sync_main if kind == "thread" else async_main) as c:
+            first = c.wait_for("pin_wait")
+            c.send("js_yield", first["task_id"], {"name": "n", "value": float("nan")})
+            # Asked again: the refused value did not count.
+            second = c.wait_for("pin_wait", after=c.commands.index(first) + 1)
+            c.send("js_yield", second["task_id"], {"name": "n", "value": 2.5})
+            c.wait_for("output", lambda s: s.get("content") == repr({"name": "n", "value": 2.5}))
+        assert not any(o.get("content") == repr({"name": "n", "value": None}) for o in c.outputs())
