@@ -304,3 +304,36 @@ class TestRefusedPinWait:
             c.send("js_yield", second["task_id"], {"name": "n", "value": 2.5})
             c.wait_for("output", lambda s: s.get("content") == repr({"name": "n", "value": 2.5}))
         assert not any(o.get("content") == repr({"name": "n", "value": None}) for o in c.outputs())
+
+
+def test_allowed_hosts_on_a_real_server(tmp_path):
+    """start_server(allowed_hosts=...) end to end: the page, static files and the upgrade."""
+    import http.client
+
+    from pywebio_lite.platform.server import make_server
+
+    (tmp_path / "a.txt").write_text("static")
+    server = make_server(lambda: None, host="127.0.0.1", port=0, static_dir=str(tmp_path),
+                         allowed_hosts=["localhost", "127.0.0.1"])
+    host, port = server.start_in_thread()
+    try:
+        def get(path, host_header, extra=()):
+            conn = http.client.HTTPConnection(host, port)
+            conn.putrequest("GET", path, skip_host=True)
+            conn.putheader("Host", host_header)
+            for name, value in extra:
+                conn.putheader(name, value)
+            conn.endheaders()
+            response = conn.getresponse()
+            body = response.read()
+            conn.close()
+            return response.status, body
+        upgrade = [("Connection", "Upgrade"), ("Upgrade", "websocket"), ("Sec-WebSocket-Version", "13"),
+                   ("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="), ("Origin", f"http://evil.test:{port}")]
+        assert get("/", f"evil.test:{port}") == (400, b"Host not allowed")
+        assert get("/static/a.txt", f"evil.test:{port}")[0] == 400
+        assert get("/", f"evil.test:{port}", upgrade)[0] == 400
+        assert get("/", f"localhost:{port}")[0] == 200
+        assert get("/static/a.txt", f"127.0.0.1:{port}") == (200, b"static")
+    finally:
+        server.stop_thread()
