@@ -15,6 +15,7 @@ uncaught exceptions, CPU time.
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 import time
 import traceback
@@ -23,7 +24,7 @@ from pathlib import Path
 from hypothesis import settings
 
 HERE = Path(__file__).resolve().parent
-BATCH = 10_000
+BATCH = int(os.environ.get("PYWEBIO_FUZZ_BATCH", "10000"))  # examples per turn
 
 
 def main() -> int:
@@ -40,6 +41,7 @@ def main() -> int:
     props = {name: fn for name, fn in vars(test_fuzz).items()
              if name.startswith("test_") and callable(fn) and hasattr(fn, "hypothesis")
              and any(part in name for part in only)}
+    base = {name: fn._hypothesis_internal_use_settings for name, fn in props.items()}
     done = {name: 0 for name in props}
     failed: dict[str, str] = {}
     cpu = {name: 0.0 for name in props}
@@ -60,9 +62,12 @@ def main() -> int:
                 count[0] += 1
                 return _inner(*args, **kwargs)
             fn.hypothesis.inner_test = counted
+            # The settings @given recorded (the suite's profile), with this batch's size; read by
+            # hypothesis at each call (the @settings decorator may only be applied once).
+            fn._hypothesis_internal_use_settings = settings(base[name], max_examples=batch)
             t0 = time.process_time()
             try:
-                settings(max_examples=batch)(fn)()
+                fn()
             except Exception as exc:  # the property failed: hypothesis re-raises the shrunk failure
                 failed[name] = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:120]}"
                 traceback.print_exc()
