@@ -13,6 +13,7 @@ that is already gone is refused (and logged); the form stays open.
 from __future__ import annotations
 
 import logging
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable
@@ -113,9 +114,12 @@ class InputItem:
                 return None
             if isinstance(raw, bool) or not isinstance(raw, (int, float)):
                 raise _Bad("Please enter a number")
+            # JSON lets a crafted frame carry NaN and ±Infinity; a browser never sends them.
+            if not math.isfinite(raw):
+                raise _Bad("Please enter a number")
             return float(raw)
         if kind == "slider":
-            if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            if isinstance(raw, bool) or not isinstance(raw, (int, float)) or not math.isfinite(raw):
                 raise _Bad(_BAD_VALUE)
             lo, hi = self.spec["min_value"], self.spec["max_value"]
             if not lo - 1e-9 <= raw <= hi + 1e-9:

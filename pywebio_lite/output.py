@@ -35,7 +35,7 @@ __all__ = ["Position", "OutputPosition", "remove", "scroll_to", "put_tabs", "put
            "put_column", "put_row", "put_grid", "span", "put_progressbar", "set_progressbar",
            "put_processbar", "set_processbar", "put_loading", "output", "toast", "get_scope",
            "put_info", "put_error", "put_warning", "put_success", "put_datatable",
-           "datatable_update", "datatable_insert", "datatable_remove", "JSFunction"]
+           "datatable_update", "datatable_insert", "datatable_remove", "JSFunction", "trusted_url"]
 
 
 class OutputPosition:
@@ -435,14 +435,48 @@ def put_button(label: str, onclick: Callable[[], Any], color: str | None = None,
                        scope=scope, position=position)
 
 
+class _TrustedURL(str):
+    """A URL the app vouches for (see `trusted_url`)."""
+    __slots__ = ()
+
+
+def trusted_url(url: str) -> str:
+    """Mark `url` as trusted by the app: ``put_link``/``put_image`` then use it even if it is a
+    ``javascript:``, ``vbscript:`` or ``data:`` URL, which they neutralise otherwise
+    (pywebio_lite only; see docs/security.md). Never wrap a URL that comes from a user."""
+    if not isinstance(url, str):
+        raise TypeError(f"url must be a str, not {type(url).__name__}")
+    return _TrustedURL(url)
+
+
+def _url_fields(key: str, url: str | None, image: bool) -> dict:
+    """The spec fields for a link's or image's URL: the URL itself, ``trusted`` for an app's
+    `trusted_url`, or ``blocked`` (and no URL) for a script URL, which is logged."""
+    if url is None:
+        return {key: None}
+    if isinstance(url, _TrustedURL):
+        return {key: str(url), "trusted": True}
+    from .markdown.sanitize import is_script_url
+    if is_script_url(url, image=image):
+        logger.warning("neutralised a script URL in put_%s(): %r (wrap it in trusted_url() if the app "
+                       "means it)", "image" if image else "link", url[:60])
+        return {key: None, "blocked": True}
+    return {key: url}
+
+
 def put_link(name: str, url: str | None = None, app: str | None = None, new_window: bool = False,
              scope=None, position: int = OutputPosition.BOTTOM) -> Output:
-    """A link to a URL, or to another app of this server (``app=``)."""
+    """A link to a URL, or to another app of this server (``app=``).
+
+    A ``javascript:``/``vbscript:``/``data:`` URL (other than an image) is neutralised: the text
+    shows, but is no link. Wrap a URL the app means in `trusted_url` to keep it."""
     if (url is None) == (app is None):
         raise ValueError("put_link() needs exactly one of url= and app=")
     if app is not None:
         check_dom_name_value(app, "app")
-    return Output(_spec("link", scope, position, text=str(name), url=url, app=app,
+    if url is not None and not isinstance(url, str):
+        raise TypeError(f"url must be a str, not {type(url).__name__}")
+    return Output(_spec("link", scope, position, text=str(name), app=app, **_url_fields("url", url, False),
                         new_window=bool(new_window) or None))
 
 
@@ -494,7 +528,7 @@ def put_image(src: Any, format: str | None = None, title: str = "", width: str |
         src = f"data:image/{fmt};base64," + base64.b64encode(data).decode("ascii")
     elif not isinstance(src, str):
         raise TypeError(f"src must be a URL, bytes or an image object, not {type(src).__name__}")
-    return Output(_spec("image", scope, position, src=src, title=str(title) if title else None,
+    return Output(_spec("image", scope, position, **_url_fields("src", src, True), title=str(title) if title else None,
                         width=str(width) if width is not None else None,
                         height=str(height) if height is not None else None))
 

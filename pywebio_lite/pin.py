@@ -107,12 +107,16 @@ def put_file_upload(name: str, *, label: str = "", accept: str | Sequence[str] |
 
 
 # ============================================================================ reading and writing
-def _decode(session, name: str, raw: Any, target) -> Any:
-    """A pin's browser value as a Python value; refused values read as None (and are logged)."""
+#: What `_decode` gives for a refused value when the caller must tell it from None.
+_REFUSED = object()
+
+
+def _decode(session, name: str, raw: Any, target, refused: Any = None) -> Any:
+    """A pin's browser value as a Python value; refused values read as `refused` (and are logged)."""
     item = session.pins.get(name)
     if item is None:
         logger.warning("dropped the value of an unknown pin %r", str(name)[:40])
-        return None
+        return refused
     try:
         value = item.decode(raw)
         if item.kind == "file":
@@ -120,7 +124,7 @@ def _decode(session, name: str, raw: Any, target) -> Any:
         return value
     except _Bad as e:
         logger.warning("refused the value of pin %r: %s", name, e)
-        return None
+        return refused
 
 
 def _names(names) -> list[str]:
@@ -191,18 +195,22 @@ def pin_wait_change(*names: str, timeout: float | None = None):
     if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout < 0):
         raise ValueError("timeout must be a number of seconds or None")
     session = get_current_session()
-    session.send_task_command("pin_wait", {"names": names, "timeout": timeout})
     while True:
-        event = yield
-        if event["event"] == "js_yield":
-            break
-    data = event["data"]
-    if data is None:
-        return None
-    if not isinstance(data, dict) or data.get("name") not in names:
-        logger.warning("refused a pin change for a pin that was not waited for")
-        return None
-    return {"name": data["name"], "value": _decode(session, data["name"], data.get("value"), None)}
+        session.send_task_command("pin_wait", {"names": names, "timeout": timeout})
+        while True:
+            event = yield
+            if event["event"] == "js_yield":
+                break
+        data = event["data"]
+        if data is None:
+            return None
+        if not isinstance(data, dict) or data.get("name") not in names:
+            logger.warning("refused a pin change for a pin that was not waited for")
+            return None
+        value = _decode(session, data["name"], data.get("value"), None, refused=_REFUSED)
+        if value is not _REFUSED:
+            return {"name": data["name"], "value": value}
+        # A refused value changes nothing: wait again (a timeout starts over).
 
 
 def pin_on_change(name: str, onchange: Callable[[Any], Any] | None = None, clear: bool = False,
@@ -221,7 +229,10 @@ def pin_on_change(name: str, onchange: Callable[[Any], Any] | None = None, clear
             if not isinstance(data, dict) or "value" not in data:
                 logger.warning("dropped a pin change without a value")
                 return None
-            return onchange(_decode(session, name, data["value"], None))
+            value = _decode(session, name, data["value"], None, refused=_REFUSED)
+            if value is _REFUSED:
+                return None  # a refused value changes nothing: the app is not told
+            return onchange(value)
 
         callback.__name__ = getattr(onchange, "__name__", "onchange")
         callback_id = output_register_callback(callback, **callback_options)

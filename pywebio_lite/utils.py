@@ -8,7 +8,7 @@ import socket
 import string
 
 __all__ = [
-    "random_str", "session_id", "parse_file_size", "check_dom_name_value", "iscoroutinefunction",
+    "random_str", "session_id", "task_id", "parse_file_size", "check_dom_name_value", "iscoroutinefunction",
     "isgeneratorfunction", "unwrap_partial", "get_free_port",
 ]
 
@@ -23,6 +23,11 @@ def random_str(length: int = 16) -> str:
 def session_id() -> str:
     """An unguessable session id (192 bits of randomness, URL-safe)."""
     return secrets.token_urlsafe(24)
+
+
+def task_id(name: str) -> str:
+    """An id for one task of a session: its function's name and 64 random bits (never an address)."""
+    return f"{name[:40]}-{secrets.token_hex(8)}"
 
 
 _SIZE_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMGTP]?)i?B?\s*$", re.IGNORECASE)

@@ -15,13 +15,15 @@ browser parses it the way this module saw it.
 """
 from __future__ import annotations
 
+from html import unescape as _unescape_entities
 import re
 from html.parser import HTMLParser
 from urllib.parse import unquote
 
 from .common import escape_html
 
-__all__ = ["sanitize_html", "ALLOWED_TAGS", "ALLOWED_ATTRIBUTES", "SAFE_URL_SCHEMES"]
+__all__ = ["sanitize_html", "is_safe_url", "is_script_url", "ALLOWED_TAGS", "ALLOWED_ATTRIBUTES",
+           "SAFE_URL_SCHEMES"]
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "center", "cite", "code",
@@ -103,6 +105,40 @@ def is_safe_url(value: str, tag: str = "a", attr: str = "href") -> bool:
         return True
     if scheme == "data":
         return _data_image_ok(cleaned, tag, attr)
+    return False
+
+
+#: Schemes whose URL runs script when a link is followed (or an image loaded, in old browsers).
+SCRIPT_URL_SCHEMES = frozenset({"javascript", "vbscript", "livescript", "mocha"})
+_RE_DATA_ANY_IMAGE = re.compile(r"data:image/", re.I)
+
+
+def is_script_url(url: str, image: bool = False) -> bool:
+    """True if ``url`` may run script: a ``javascript:``/``vbscript:`` URL, or a ``data:`` URL
+    other than an image (for a link: other than a raster image, as an SVG document opened from
+    a link runs its scripts; inside ``<img>`` an SVG is inert).
+
+    Used for the URLs of ``put_link`` and ``put_image`` (attribute values set from script, so
+    the browser decodes no entities), yet checked as the sanitizer checks markup, whatever the
+    disguise: any case, whitespace and control characters inside or around the scheme, HTML
+    character references (``&#106;avascript:``) and percent-encoding (``javascript%3A``).
+    """
+    candidates = {url, _unescape_entities(url)}
+    for value in list(candidates):
+        if "%" in value:
+            candidates.add(unquote(value))
+    for value in candidates:
+        cleaned = _RE_URL_JUNK.sub("", value)
+        m = _RE_SCHEME.match(cleaned)
+        if m is None:
+            continue
+        scheme = m.group(1).lower()
+        if scheme in SCRIPT_URL_SCHEMES:
+            return True
+        if scheme == "data":
+            ok = _RE_DATA_ANY_IMAGE.match(cleaned) if image else _RE_DATA_IMAGE.match(cleaned)
+            if ok is None:
+                return True
     return False
 
 

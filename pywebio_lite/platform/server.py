@@ -15,7 +15,7 @@ from typing import Callable
 
 from ..clientlog import excerpt
 from ..protocol.http import Request, Response
-from ..server import Server, origin_allowed, serve_static
+from ..server import Server, check_allowed_hosts, host_allowed, origin_allowed, serve_static
 from ..session.base import Session
 from ..utils import parse_file_size
 from .adaptor import (DEFAULT_RECONNECT_TIMEOUT, SessionConnection, SessionGone, SessionRegistry,
@@ -46,7 +46,7 @@ class WebIOApp:
     def __init__(self, applications, *, cdn=True, static_dir: str | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
                  debug: bool = False, reconnect_timeout: float | None = None, auth: BasicAuth | None = None,
-                 trusted_proxies=None, max_text_size: int | None = None):
+                 trusted_proxies=None, max_text_size: int | None = None, allowed_hosts: list[str] | None = None):
         self.apps = make_applications(applications)
         self.static_root = Path(STATIC_PATH)
         self.user_static = Path(static_dir).resolve() if static_dir else None
@@ -61,6 +61,7 @@ class WebIOApp:
             raise TypeError("check_origin must be a function origin -> bool")
         self.allowed_origins = list(allowed_origins or [])
         self.check_origin = check_origin
+        self.allowed_hosts = check_allowed_hosts(allowed_hosts)
         self.debug = debug
         if reconnect_timeout is None:
             reconnect_timeout = DEFAULT_RECONNECT_TIMEOUT
@@ -107,7 +108,17 @@ class WebIOApp:
             return _method_not_allowed()
         return Response(413, [("Content-Type", "text/plain; charset=utf-8")], b"Request body not accepted")
 
+    def _bad_host(self, request: Request) -> Response | None:
+        """The refusal for a Host header outside `allowed_hosts` (DNS rebinding), else None."""
+        if host_allowed(request.headers.get("Host"), self.allowed_hosts):
+            return None
+        logger.warning("refused a request for host %s (not in allowed_hosts)", excerpt(request.headers.get("Host")))
+        return Response(400, [("Content-Type", "text/plain; charset=utf-8")], b"Host not allowed")
+
     async def handle_request(self, request: Request) -> Response:
+        refused = self._bad_host(request)
+        if refused is not None:
+            return refused
         if self.auth is not None and not self.auth.allows(request):
             return self.auth.challenge()
         path = request.path
@@ -123,6 +134,9 @@ class WebIOApp:
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
 
     def handle_websocket(self, request: Request):
+        refused = self._bad_host(request)
+        if refused is not None:
+            return refused
         if self.auth is not None and not self.auth.allows(request):
             logger.info("refused a WebSocket without valid credentials from %s", peer_ip(request))
             return self.auth.challenge()
@@ -160,7 +174,8 @@ _SETTING_ALIASES = {
 def start_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,
                  static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
-                 auto_open_webbrowser: bool = False, max_payload_size="200M", **server_settings) -> None:
+                 auto_open_webbrowser: bool = False, max_payload_size="200M", allowed_hosts: list[str] | None = None,
+                 **server_settings) -> None:
     """Serve PyWebIO apps on the built-in server until Ctrl-C.
 
     Args:
@@ -173,6 +188,8 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
         static_dir: a directory served at /static/.
         allowed_origins: extra origins (shell patterns, e.g. 'https://*.example.com') allowed to connect.
         check_origin: a function origin -> bool that replaces allowed_origins.
+        allowed_hosts: (pywebio_lite only) Host header patterns, e.g. ['localhost', '127.0.0.1'];
+            other hosts get 400. Stops DNS rebinding (docs/security.md). None: any host.
         auto_open_webbrowser: open the app in a browser once the server is up.
         max_payload_size: largest WebSocket message / request body, int bytes or like '200M'.
         server_settings: ping_interval, ping_timeout (also as websocket_ping_*), header_timeout,
@@ -191,7 +208,7 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
     server = make_server(applications, port=port, host=host, debug=debug, cdn=cdn, static_dir=static_dir,
                          remote_access=remote_access, reconnect_timeout=reconnect_timeout,
                          allowed_origins=allowed_origins, check_origin=check_origin,
-                         max_payload_size=max_payload_size, **server_settings)
+                         max_payload_size=max_payload_size, allowed_hosts=allowed_hosts, **server_settings)
 
     def on_start(server: Server) -> None:
         url = server.url + "/"
@@ -205,7 +222,8 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
 
 def make_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,
                 static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float | None = None,
-                allowed_origins=None, check_origin=None, max_payload_size="200M", **server_settings) -> Server:
+                allowed_origins=None, check_origin=None, max_payload_size="200M", allowed_hosts=None,
+                **server_settings) -> Server:
     """A configured Server for `applications`, not yet started (start_server() runs it)."""
     tls = make_ssl_context(server_settings.pop("ssl_context", None), server_settings.pop("certfile", None),
                            server_settings.pop("keyfile", None))
@@ -220,7 +238,7 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
         Session.debug = True
     app = WebIOApp(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                    check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout,
-                   auth=auth, trusted_proxies=trusted_proxies)
+                   auth=auth, trusted_proxies=trusted_proxies, allowed_hosts=allowed_hosts)
     settings = {}
     for key, value in server_settings.items():
         key = _SETTING_ALIASES.get(key, key)

@@ -262,7 +262,7 @@ def _check_event(item: Any, index: int) -> ClientEvent:
     if not isinstance(item, dict):
         raise FrameError(f"event #{index} is not an object")
     name = item.get("event")
-    if name not in EVENT_NAMES:
+    if not isinstance(name, str) or name not in EVENT_NAMES:  # a list or dict is unhashable
         raise FrameError(f"event #{index} has an unknown name {str(name)[:40]!r}")
     task_id = item.get("task_id")
     if not isinstance(task_id, str) or not task_id or len(task_id) > MAX_TASK_ID:

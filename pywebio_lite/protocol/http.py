@@ -502,6 +502,10 @@ class RequestParser:
                     if self._head_bytes > self.max_request_line:
                         raise HttpError(400, "too many empty lines before the request line")
                     continue
+                # The check made on a partial line above, made at once on a whole one too: the
+                # answer to a bad line must not depend on how it was split into reads.
+                if _BAD_LINE_RE.search(line):
+                    raise HttpError(400, "malformed request line")
                 self._lines.append(line)
                 self._head_bytes = len(line)
                 continue

@@ -4,6 +4,13 @@ Browsers let any page open a WebSocket to any server and send its cookies along,
 that acts on behalf of a user must look at the Origin header. The rules match PyWebIO's:
 no Origin → allowed (not a browser); same origin as the Host header → allowed; otherwise the
 `check_origin` callable decides if given, else the `allowed_origins` glob patterns do.
+
+DNS rebinding: the Origin check alone cannot stop it. A hostile page at ``http://evil.test:8080``
+makes ``evil.test`` resolve to 127.0.0.1 after it has loaded; its requests then reach a server
+on loopback with ``Host: evil.test:8080`` and ``Origin: http://evil.test:8080``, which *is* the
+same origin. `host_allowed` closes that hole: with ``allowed_hosts`` (for example
+``["localhost", "127.0.0.1"]``) a request whose Host header names any other host is refused
+before it reaches the app, page and WebSocket alike.
 """
 from __future__ import annotations
 
@@ -11,7 +18,7 @@ from fnmatch import fnmatchcase
 from typing import Callable
 from urllib.parse import urlsplit
 
-__all__ = ["origin_allowed"]
+__all__ = ["origin_allowed", "host_allowed", "check_allowed_hosts"]
 
 
 def origin_allowed(origin: str | None, host: str | None,
@@ -44,3 +51,42 @@ def origin_allowed(origin: str | None, host: str | None,
         return bool(check_origin(origin))
     low = origin.lower()
     return any(fnmatchcase(low, pattern.lower()) for pattern in allowed_origins or ())
+
+
+def check_allowed_hosts(allowed_hosts) -> list[str] | None:
+    """`allowed_hosts` checked and copied: None (any host) or a list of str patterns."""
+    if allowed_hosts is None:
+        return None
+    if isinstance(allowed_hosts, str) or not isinstance(allowed_hosts, (list, tuple, set, frozenset)) \
+            or not all(isinstance(p, str) and p for p in allowed_hosts):
+        raise TypeError("allowed_hosts must be a list of host name patterns such as 'localhost'")
+    return [p.lower() for p in allowed_hosts]
+
+
+def host_allowed(host: str | None, allowed_hosts: list[str] | None) -> bool:
+    """Whether a request with this Host header may proceed (see the module docstring).
+
+    Args:
+        host: the request's Host header (None when absent).
+        allowed_hosts: None (every host is allowed, PyWebIO's behaviour) or patterns matched
+            without case against the host name: an exact name (``"localhost"``, ``"[::1]"``),
+            ``"*.example.com"`` for every subdomain, ``"*"`` for any; a pattern with a port
+            (``"localhost:8080"``) is matched against host and port.
+    """
+    if allowed_hosts is None:
+        return True
+    if not host:
+        return False
+    host = host.strip().lower()
+    name = host
+    if host.startswith("["):  # an IPv6 literal: [::1]:8080
+        end = host.find("]")
+        name = host[:end + 1] if end > 0 else host
+    elif host.count(":") == 1:
+        name = host.partition(":")[0]
+    for pattern in allowed_hosts:
+        has_port = pattern.rpartition(":")[2].isdigit() and not pattern.endswith("]")
+        value = host if has_port else name
+        if pattern == "*" or value == pattern or (pattern.startswith("*.") and value.endswith(pattern[1:])):
+            return True
+    return False

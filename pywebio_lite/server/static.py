@@ -1,7 +1,8 @@
 """Static files: safe path resolution under a root, MIME types, ETag/304, HEAD and gzip.
 
 `resolve_static(root, rel_path)` never returns a path outside `root`: "..", backslashes, NUL,
-absolute paths, drive letters and symlinks that lead out of the root all give None.
+absolute paths, drive letters, symlinks that lead out of the root, and dotfiles or anything
+inside a dot-directory (``.env``, ``.git/config``) all give None.
 `serve_static(request, root, rel_path)` turns that into a `Response` (404 when None).
 `rel_path` must already be percent-decoded (as `Request.path` is); it is not decoded again, so
 "%2e%2e" arriving here is just a file name that does not exist.
@@ -79,6 +80,8 @@ def resolve_static(root: pathlib.Path | str, rel_path: str) -> pathlib.Path | No
         # are never produced by a well-formed URL to one of our files.
         if part in ("", ".", "..") or ":" in part:
             return None
+        if part.startswith("."):
+            return None  # dotfiles and dot-directories (.git, .env, .htpasswd) are never served
     try:
         base = pathlib.Path(root).resolve(strict=True)
         path = base.joinpath(*parts).resolve(strict=True)

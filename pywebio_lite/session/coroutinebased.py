@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import itertools
 import logging
 import threading
 import weakref
@@ -23,7 +22,7 @@ from typing import Any, Callable, Coroutine
 
 from ..exceptions import SessionClosedException, SessionException
 from ..protocol.app import ClientEvent
-from ..utils import unwrap_partial
+from ..utils import task_id as new_task_id, unwrap_partial
 from .base import Session, _current, current_binding
 
 logger = logging.getLogger("pywebio_lite.session")
@@ -66,7 +65,6 @@ class CoroutineBasedSession(Session):
         if self.loop is None:
             self.loop = asyncio.get_event_loop()
             self._loop_thread = threading.get_ident()
-        self._ids = itertools.count(1)
         self._tasks: dict[str, asyncio.Task] = {}
         self._events: dict[str, deque] = {}
         self._waiters: dict[str, asyncio.Future] = {}
@@ -84,7 +82,7 @@ class CoroutineBasedSession(Session):
 
     # ------------------------------------------------------------------ tasks
     def _spawn(self, coro: Coroutine, name: str, *, counts: bool) -> asyncio.Task:
-        task_id = f"{name}-{next(self._ids)}"
+        task_id = new_task_id(name)
         if counts:
             self._alive += 1
         else:
@@ -105,7 +103,7 @@ class CoroutineBasedSession(Session):
         task_id = self._task_ids.get(task)
         if task_id is None:
             coro = task.get_coro()
-            task_id = f"{getattr(coro, '__name__', 'task')}-{next(self._ids)}"
+            task_id = new_task_id(getattr(coro, '__name__', 'task'))
             self._task_ids[task] = task_id
             self._other_tasks.add(task_id)
             parent = self._scope_stacks.get(bound_id)
@@ -191,7 +189,7 @@ class CoroutineBasedSession(Session):
         """Call the callback in a context bound to a new task id. A plain function runs inline;
         if the call gives a coroutine (an async callback, or a wrapper around one), that coroutine
         runs as a new task, one at a time per callback when ``mutex_mode=True``."""
-        task_id = f"{_name_of(func)}-{next(self._ids)}"
+        task_id = new_task_id(_name_of(func))
         contextvars.copy_context().run(self._call_sync, func, data, task_id, options)
 
     def _call_sync(self, func: Callable, data: Any, task_id: str, options: dict) -> None:

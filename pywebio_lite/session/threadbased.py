@@ -20,7 +20,7 @@ from typing import Any, Callable
 
 from ..exceptions import SessionClosedException, SessionException
 from ..protocol.app import ClientEvent
-from ..utils import unwrap_partial
+from ..utils import task_id as new_task_id, unwrap_partial
 from .base import Session, _current, _registered_threads, current_binding
 from .pool import CallbackPool
 
@@ -62,7 +62,7 @@ class ThreadBasedSession(Session):
     # ------------------------------------------------------------------ tasks
     def _bind_current_thread(self, name: str) -> str:
         thread = threading.current_thread()
-        task_id = f"{name}-{id(thread)}"
+        task_id = new_task_id(name)
         _current.set((self, task_id))
         with self._lock:
             self._live_tasks.add(task_id)
@@ -96,7 +96,7 @@ class ThreadBasedSession(Session):
         if not isinstance(thread, threading.Thread):
             raise TypeError(f"register_thread() needs a threading.Thread, got {type(thread).__name__}")
         name = _func_name(getattr(thread, "_target", None) or thread.run)
-        task_id = f"{name}-{id(thread)}"
+        task_id = new_task_id(name)
         _registered_threads[thread] = (self, task_id)
         with self._lock:
             self._live_tasks.add(task_id)

@@ -71,3 +71,25 @@ export function isInteractive(el) {
 
 /** CSS length from a user value: a bare number means pixels. */
 export const cssLength = (value) => (/^\d+(\.\d+)?$/.test(String(value)) ? `${value}px` : String(value));
+
+/*
+ * Script URLs. The server already neutralises them in link and image specs (output.py); the
+ * renderers check again, so a spec that slipped through still cannot run script. The rules
+ * match pywebio_lite.markdown.sanitize.is_script_url: whitespace and control characters are
+ * ignored anywhere in the scheme, case does not matter, percent-encoding is decoded.
+ */
+const URL_JUNK = /[\u0000-\u0020\u007f-\u009f\u00ad\u200b-\u200f\u2028\u2029\ufeff]+/g;
+const SCRIPT_SCHEME = /^(?:javascript|vbscript|livescript|mocha):/i;
+const DATA_RASTER = /^data:image\/(?:png|gif|jpeg|jpg|webp|bmp|avif|x-icon)[;,]/i;
+
+/** Could following this link (or, with image=true, loading this image) run script? */
+export function isScriptUrl(url, image = false) {
+  const forms = [String(url)];
+  try { forms.push(decodeURIComponent(forms[0])); } catch (e) { /* a lone "%": as is */ }
+  return forms.some((form) => {
+    const u = form.replace(URL_JUNK, '');
+    if (SCRIPT_SCHEME.test(u)) return true;
+    if (!/^data:/i.test(u)) return false;
+    return !(image ? /^data:image\//i : DATA_RASTER).test(u);
+  });
+}

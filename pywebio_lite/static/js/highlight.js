@@ -101,9 +101,16 @@ function tag(text) {
   return `${escape(m[1])}${wrap('t', m[2])}${attrs}${escape(m[4])}`;
 }
 
-/** <script> and <style> elements: their content in JavaScript / CSS. */
+/**
+ * <script> and <style> elements: their content in JavaScript / CSS. Mismatched tags
+ * (`<script>...</style>`) are no element: the opening tag is a tag and the rest is HTML again.
+ */
 function embedded(text) {
   const m = /^(<(script|style)\b[^>]*>)([\s\S]*?)(<\/\2\s*>)$/i.exec(text);
+  if (!m) {
+    const open = /^<[^>]*>/.exec(text)[0];
+    return tag(open) + highlight(text.slice(open.length), 'html');
+  }
   return tag(m[1]) + highlight(m[3], m[2].toLowerCase() === 'style' ? 'css' : 'javascript') + tag(m[4]);
 }
 
@@ -150,8 +157,21 @@ function compile(name) {
   return (compiled[name] = { re: new RegExp(rules.map((r) => `(${r[1]})`).join('|'), flags), classes: rules.map((r) => r[0]) });
 }
 
-/** The code as HTML-escaped text, with its tokens wrapped in <span class="hl-X">. */
+/**
+ * The code as HTML-escaped text, with its tokens wrapped in <span class="hl-X">. Never throws:
+ * should a grammar ever fail on some text, that text comes back escaped, unhighlighted.
+ */
 export function highlight(code, language) {
+  code = String(code ?? '');
+  try {
+    return tokenize(code, language);
+  } catch (e) {
+    console.warn('highlight: left unhighlighted', e);
+    return escape(code);
+  }
+}
+
+function tokenize(code, language) {
   const name = ALIASES[String(language).toLowerCase()] || String(language).toLowerCase();
   if (!grammars[name]) return escape(code);
   const { re, classes } = compiled[name] || compile(name);
@@ -166,8 +186,10 @@ export function highlight(code, language) {
     let i = 1;
     while (m[i] === undefined) i++;
     const cls = classes[i - 1];
+    // A nested grammar may use this very regex (markdown in markdown): put lastIndex back after.
     out += escape(code.slice(last, m.index)) + (typeof cls === 'function' ? cls(m[0]) : wrap(cls, m[0]));
     last = m.index + m[0].length;
+    re.lastIndex = last;
   }
   return out + escape(code.slice(last));
 }
