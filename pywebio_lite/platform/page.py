@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import functools
 import html
-import inspect
 import json
 import os
 import posixpath
 import re
 import string
-from pathlib import Path
 from typing import Callable
 
 from ..utils import unwrap_partial
@@ -22,7 +20,7 @@ from ..utils import unwrap_partial
 __all__ = ["config", "seo", "render_page", "make_applications", "parse_app_metadata", "STATIC_PATH",
            "THEMES", "MAX_PAYLOAD_SIZE"]
 
-STATIC_PATH = str(Path(__file__).resolve().parent.parent / "static")
+STATIC_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "static")
 THEMES = ("default", "dark", "light", "sketchy", "minty", "yeti")
 #: The largest message/upload a server accepts by default (start_server's max_payload_size).
 MAX_PAYLOAD_SIZE = 200 * 1024 * 1024
@@ -89,6 +87,7 @@ def seo(title: str, description: str | None = None, app: Callable | None = None)
 def parse_app_metadata(func: Callable) -> dict:
     """Title, description and page settings of an app: @config first, then its docstring, then
     the global config()."""
+    import inspect
     meta = dict(_global_config)
     doc = inspect.getdoc(unwrap_partial(func)) or ""
     if doc:
