@@ -184,8 +184,13 @@ def _template() -> string.Template:
 
 
 def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bool = False,
-                version: str = "") -> str:
-    """The HTML page of `app`. `base_url` is where the package's static files are served (ends in /)."""
+                version: str = "", linked: bool = False) -> str:
+    """The HTML page of `app`. `base_url` is where the package's static files are served (ends in /).
+
+    `linked=True` when they are served by `platform.assets.serve_frontend` (the built-in server):
+    the page then loads the core modules as one linked module, through an import map. Otherwise
+    it loads js/main.js and preloads every module it imports.
+    """
     meta = parse_app_metadata(app)
     theme = meta.get("theme") or "default"
     esc = functools.partial(html.escape, quote=True)
@@ -199,12 +204,23 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
     client_config = {"protocol": protocol, "debug": bool(debug), "version": version}
     if debug:
         _preload_cache.clear()  # files may be edited while developing
-    preloads = "".join(f'<link rel="modulepreload" href="{esc(base_url + rel)}">' for rel in static_module_graph())
+    core = None
+    if linked:
+        from .assets import LINKED_PATH, import_map, linked_core
+        core = linked_core()
+    if core is not None:
+        preloads = f'<script type="importmap">{import_map(base_url, core[2])}</script>'
+        main_js = base_url + LINKED_PATH
+    else:
+        preloads = "".join(f'<link rel="modulepreload" href="{esc(base_url + rel)}">'
+                           for rel in static_module_graph())
+        main_js = base_url + "js/main.js"
     return _template().safe_substitute(
         title=esc(meta.get("title") or "PyWebIO Application"),
         description=esc(meta.get("description") or ""),
         base=esc(base_url),
         preloads=preloads,
+        main_js=esc(main_js),
         theme=theme if theme in ("dark", "light") else "auto",  # auto follows prefers-color-scheme
         css_links=css_links,
         style_tag=style_tag,

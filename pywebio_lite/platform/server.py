@@ -18,6 +18,7 @@ from ..server import Server, origin_allowed, serve_static
 from ..session.base import Session
 from ..utils import parse_file_size
 from .adaptor import SessionConnection, make_session_info
+from .assets import serve_frontend
 from .page import STATIC_PATH, make_applications, render_page
 
 logger = logging.getLogger("pywebio_lite.server")
@@ -67,7 +68,7 @@ class WebIOApp:
         body = self._pages.get(name)
         if body is None:
             body = render_page(self.apps[name], base_url=self.base_url, debug=self.debug,
-                               version=_version()).encode("utf-8")
+                               version=_version(), linked=self.base_url == STATIC_PREFIX).encode("utf-8")
             if not self.debug:
                 self._pages[name] = body
         return Response(200, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"),
@@ -81,8 +82,7 @@ class WebIOApp:
         if path == "/":
             return self._page(request)
         if path.startswith(STATIC_PREFIX):
-            return serve_static(request, self.static_root, path[len(STATIC_PREFIX):],
-                                cache_control="no-cache")
+            return serve_frontend(request, path[len(STATIC_PREFIX):])
         if self.user_static is not None and path.startswith("/static/"):
             return serve_static(request, self.user_static, path[len("/static/"):])
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
