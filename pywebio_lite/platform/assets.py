@@ -1,9 +1,13 @@
 """The frontend as the built-in server delivers it, made on first request from the source files.
 
 * ``js/main.linked.js``: `js/main.js` and every module it imports statically, linked into one
-  module (`jslink`), so the first page costs one script request instead of about thirty. The
-  page's import map points each of those modules' URLs at it, so a lazy module (forms/, the
-  highlighter, the editor...) that imports ``../dom.js`` gets the same instance.
+  module (`jslink`), so the first page costs one script request instead of about thirty.
+* A lazily loaded module (a dynamic ``import()`` target: forms/index.js, the highlighter, the
+  editor...) with static imports of its own: linked the same way into ``<name>.linked.js``
+  beside it, importing what it needs of the core from the core's modules.
+* The page's import map points each linked module's URL at the file it was linked into, so
+  ``import('./forms/index.js')`` loads forms/index.linked.js, and forms code importing
+  ``../dom.js`` gets the core's one instance.
 * Every other ``.js`` and ``.css`` file: compacted (`jslex`: no comments or indentation, lines
   kept). The files in `pywebio_lite/static/` stay as they are, for people to read.
 
@@ -19,10 +23,10 @@ import os
 import threading
 
 from .jslex import JSSyntaxError, compact_css, compact_js, compact_tokens
-from .jslink import LinkError, link
+from .jslink import LinkError, imports_of, link
 from .page import STATIC_PATH
 
-__all__ = ["LINKED_PATH", "linked_core", "import_map", "serve_frontend"]
+__all__ = ["LINKED_PATH", "linked_core", "linked_plan", "import_map", "serve_frontend"]
 
 logger = logging.getLogger("pywebio_lite.server")
 
@@ -56,29 +60,83 @@ def _validator(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=9).hexdigest()
 
 
-def linked_core():
-    """(body bytes, validator, module paths) of js/main.linked.js, or None if it cannot be linked."""
+def _linked_name(entry: str) -> str:
+    return entry[:-3] + ".linked.js" if entry.endswith(".js") else entry + ".linked.js"
+
+
+def _build_plan() -> tuple:
+    """(stamp, {linked path: (body, validator)}, {module path: linked path}) for the whole frontend.
+
+    The core graph is linked first; then each lazy entry, with the core (and other lazy entries)
+    left outside. A lazy graph that cannot be linked is served module by module; if the core
+    cannot be linked, nothing is (the page loads js/main.js).
+    """
+    core = link(ENTRY, _read, compact=compact_tokens)
+    files = {LINKED_PATH: core.text}
+    where = {rel: LINKED_PATH for rel in core.modules}
+    seen = set(core.modules)
+    lazy: list[str] = []
+    todo = list(core.modules)
+    while todo:   # every dynamic import() target, transitively
+        rel = todo.pop()
+        static, dynamic = imports_of(rel, _read(rel))
+        for target in static + dynamic:
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+            if target in dynamic and target not in lazy and target not in where:
+                lazy.append(target)
+    for entry in lazy:
+        outside = frozenset(core.modules) | frozenset(e for e in lazy if e != entry)
+        try:
+            graph = link(entry, _read, compact=compact_tokens, external=outside)
+        except (LinkError, JSSyntaxError, OSError, UnicodeDecodeError) as exc:
+            _warn(f"serving {entry} and its imports one by one: {exc}")
+            continue
+        if len(graph.modules) < 2 or any(rel in where for rel in graph.modules):
+            continue  # nothing to gain, or a module two lazy graphs share: keep them separate
+        target = _linked_name(entry)
+        files[target] = graph.text
+        where.update((rel, target) for rel in graph.modules)
+    stamp = _stamp(sorted(seen | set(core.modules)))
+    built = {rel: (text.encode("utf-8"), _validator(text.encode("utf-8"))) for rel, text in files.items()}
+    return stamp, built, where
+
+
+def _warn(message: str) -> None:
+    if message not in _warned:
+        _warned.add(message)
+        logger.warning("%s", message)
+
+
+def linked_plan():
+    """({linked path: (body, validator)}, {module path: linked path}), or None if the core
+    cannot be linked. Rebuilt when any source file changes."""
     with _lock:
         cached = _cache.get(LINKED_PATH)
-        if cached is not None and cached[0] and _stamp(name for name, _, _ in cached[0]) == cached[0]:
-            return cached[1:] if cached[1] is not None else None
+        if cached is not None and _stamp(name for name, _, _ in cached[0]) == cached[0]:
+            return cached[1]
         try:
-            linked = link(ENTRY, _read, compact=compact_tokens)
+            stamp, built, where = _build_plan()
+            plan = (built, where)
         except (LinkError, JSSyntaxError, OSError, UnicodeDecodeError) as exc:
-            if str(exc) not in _warned:
-                _warned.add(str(exc))
-                logger.warning("serving the frontend modules one by one: %s", exc)
-            _cache[LINKED_PATH] = (_stamp([ENTRY]), None, None, None)
-            return None
-        body = linked.text.encode("utf-8")
-        _cache[LINKED_PATH] = (_stamp(linked.modules), body, _validator(body), tuple(linked.modules))
-        return _cache[LINKED_PATH][1:]
+            _warn(f"serving the frontend modules one by one: {exc}")
+            stamp, plan = _stamp([ENTRY]), None
+        _cache[LINKED_PATH] = (stamp, plan)
+        return plan
 
 
-def import_map(base_url: str, modules) -> str:
-    """The page's import map: every linked module's URL -> the linked module's URL."""
-    target = base_url + LINKED_PATH
-    imports = {base_url + rel: target for rel in modules}
+def linked_core():
+    """The modules linked into js/main.linked.js, or None if the core cannot be linked."""
+    plan = linked_plan()
+    if plan is None:
+        return None
+    return [rel for rel, target in plan[1].items() if target == LINKED_PATH]
+
+
+def import_map(base_url: str, where: dict) -> str:
+    """The page's import map: every linked module's URL -> the URL of the file it is linked into."""
+    imports = {base_url + rel: base_url + target for rel, target in where.items() if rel != target}
     return json.dumps({"imports": imports}, separators=(",", ":")).replace("</", "<\\/")
 
 
@@ -103,11 +161,11 @@ def serve_frontend(request, rel_path: str):
     """Answer a request for the package's frontend file `rel_path` (already percent-decoded)."""
     from ..server.static import content_type, resolve_static, serve_bytes, serve_static
     if request.method in ("GET", "HEAD"):
-        if rel_path == LINKED_PATH:
-            core = linked_core()
-            if core is not None:
-                return serve_bytes(request, core[0], content_type(rel_path), core[1])
-        elif rel_path.endswith((".js", ".css")) and resolve_static(STATIC_PATH, rel_path) is not None:
+        plan = linked_plan() if rel_path.endswith(".linked.js") else None
+        if plan is not None and rel_path in plan[0]:
+            body, validator = plan[0][rel_path]
+            return serve_bytes(request, body, content_type(rel_path), validator)
+        if rel_path.endswith((".js", ".css")) and resolve_static(STATIC_PATH, rel_path) is not None:
             try:
                 body, validator, _ = _compacted(rel_path)
             except (OSError, UnicodeDecodeError):

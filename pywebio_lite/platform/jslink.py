@@ -15,10 +15,15 @@ raises `LinkError` (the page then loads the separate files) for anything else:
   parameter): a free use would silently bind to the other module's name. A module that both
   declares a local `x` and means a global `x` elsewhere is not detected: keep such names apart;
 * imports are ``import { a, b } from './x.js'`` or ``import name from './x.js'``, bound to the
-  exporter's own names (no ``as`` renames, no ``import *``, no ``import.meta``);
+  exporter's own names (no ``as`` renames, no ``import *``); ``import.meta`` only in modules
+  of the entry's directory (where the linked module is served, so its URL means the same);
 * default exports are named function or class declarations;
 * a dynamic ``import('./y.js')`` names a module outside the graph (its path is rewritten
   relative to the linked module).
+
+Modules named in `external` (a lazy graph's imports of the already linked core) are left out:
+the linked module imports their names itself, one statement per module, and the page's import
+map sends those imports to the one instance.
 
 Pure: text in, text out, via `read`.
 """
@@ -30,7 +35,7 @@ from typing import Callable
 
 from .jslex import tokenize
 
-__all__ = ["link", "LinkError", "static_imports", "Linked"]
+__all__ = ["link", "LinkError", "imports_of", "Linked"]
 
 
 class LinkError(ValueError):
@@ -53,6 +58,7 @@ class _Module:
     bound: set = field(default_factory=set)           # names declared in any scope (locals, params)
     drop: set = field(default_factory=set)            # token indices to leave out
     dynamic: list = field(default_factory=list)       # (token index, target path)
+    uses_meta: bool = False                           # import.meta appears
 
 
 @dataclass
@@ -119,8 +125,8 @@ def _parse(path: str, source: str) -> _Module:
             nxt = _significant(toks, i + 1)
             nxt_text = toks[nxt][1] if nxt < n else ""
             if text == "import" and nxt_text == ".":
-                raise LinkError(f"{path}: import.meta cannot be linked")
-            if text == "import" and nxt_text == "(":
+                mod.uses_meta = True
+            elif text == "import" and nxt_text == "(":
                 arg = _significant(toks, nxt + 1)
                 if arg < n and toks[arg][0] == "str":
                     mod.dynamic.append((arg, _resolve(path, _string_value(toks[arg]), path)))
@@ -363,21 +369,26 @@ def _parse_export(mod: _Module, start: int) -> int:
     return i
 
 
-def static_imports(path: str, source: str) -> list[str]:
-    """The modules `source` (at `path`) imports statically, in order."""
-    return [target for target, _, _ in _parse(path, source).imports]
+def imports_of(path: str, source: str) -> tuple[list[str], list[str]]:
+    """The modules `source` (at `path`) imports: (static imports, dynamic import() targets)."""
+    mod = _parse(path, source)
+    return [target for target, _, _ in mod.imports], [target for _, target in mod.dynamic]
 
 
-def link(entry: str, read: Callable[[str], str], *, compact: Callable | None = None) -> Linked:
+def link(entry: str, read: Callable[[str], str], *, compact: Callable | None = None,
+         external=frozenset()) -> Linked:
     """Link the static graph of `entry` into one module placed at `entry`'s directory.
 
-    `compact(tokens) -> str` writes a module's tokens (default: as they were).
+    `compact(tokens) -> str` writes a module's tokens (default: as they were). `external`: paths
+    of modules to import from rather than include.
     """
     mods: dict[str, _Module] = {}
     order: list[str] = []
+    here = posixpath.dirname(entry)
+    outside: dict[str, list[str]] = {}    # external path -> names imported from it
 
     def visit(path: str, stack: tuple):
-        if path in mods:
+        if path in mods or path in external:
             return
         try:
             source = read(path)
@@ -397,8 +408,27 @@ def link(entry: str, read: Callable[[str], str], *, compact: Callable | None = N
             owner[name] = path
     for path in order:
         mod = mods[path]
+        if mod.uses_meta and posixpath.dirname(path) != here:
+            raise LinkError(f"{path}: import.meta outside {here or '.'}/ cannot be linked")
+        for target, names, default in mod.imports:
+            if target not in external:
+                continue
+            if default is not None:
+                raise LinkError(f"{path}: a default import from {target} (outside the graph) cannot be linked")
+            taken = outside.setdefault(target, [])
+            for name in names:
+                if owner.get(name, target) != target:
+                    raise LinkError(f"{path}: {name!r} from {target} is also declared by {owner[name]}")
+                owner[name] = target
+                if name not in taken:
+                    taken.append(name)
+    for path in order:
+        mod = mods[path]
         imported = set()
         for target, names, default in mod.imports:
+            if target in external:
+                imported.update(names)
+                continue
             exp = mods[target].exports
             for name in names:
                 if name not in exp:
@@ -416,18 +446,21 @@ def link(entry: str, read: Callable[[str], str], *, compact: Callable | None = N
         for _, target in mod.dynamic:
             if target in mods:
                 raise LinkError(f"{path}: import({target!r}) names a module of the linked graph")
-    here = posixpath.dirname(entry)
-    parts = []
+    def spec(target: str) -> str:
+        rel = posixpath.relpath(target, here or ".")
+        return "'" + (rel if rel.startswith("../") else "./" + rel) + "'"
+
+    parts = [f"import {{ {', '.join(names)} }} from {spec(target)};\n" for target, names in outside.items()]
     for path in order:
         mod = mods[path]
         toks = list(mod.tokens)
         for idx, target in mod.dynamic:
-            rel = posixpath.relpath(target, here or ".")
-            toks[idx] = ("str", repr("./" + rel if not rel.startswith("../") else rel).replace('"', "'"))
+            toks[idx] = ("str", spec(target))
         kept = [("ws", "".join("\n" for _ in range(t[1].count("\n")))) if i in mod.drop else t
                 for i, t in enumerate(toks)]
         body = compact(kept) if compact else "".join(t[1] for t in kept)
         parts.append(f"// {path}\n{body.strip()}\n")
-    exports = sorted(name for path in order for name in mods[path].exports if name != "default")
+    # A name re-exported (`export { formatSize }` of an import) is exported once.
+    exports = sorted({name for path in order for name in mods[path].exports if name != "default"})
     parts.append("export { " + ", ".join(exports) + " };\n")
     return Linked("".join(parts), order, exports)

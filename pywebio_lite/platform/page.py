@@ -204,12 +204,12 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
     client_config = {"protocol": protocol, "debug": bool(debug), "version": version}
     if debug:
         _preload_cache.clear()  # files may be edited while developing
-    core = None
+    plan = None
     if linked:
-        from .assets import LINKED_PATH, import_map, linked_core
-        core = linked_core()
-    if core is not None:
-        preloads = f'<script type="importmap">{import_map(base_url, core[2])}</script>'
+        from .assets import LINKED_PATH, import_map, linked_plan
+        plan = linked_plan()
+    if plan is not None:
+        preloads = f'<script type="importmap">{import_map(base_url, plan[1])}</script>'
         main_js = base_url + LINKED_PATH
     else:
         preloads = "".join(f'<link rel="modulepreload" href="{esc(base_url + rel)}">'
