@@ -60,6 +60,11 @@ def _validator(body: bytes) -> str:
     return hashlib.blake2b(body, digest_size=9).hexdigest()
 
 
+def _compact_linked(tokens) -> str:
+    # A linked file's line numbers match no source file anyway: blank and comment lines can go.
+    return compact_tokens(tokens, keep_lines=False)
+
+
 def _linked_name(entry: str) -> str:
     return entry[:-3] + ".linked.js" if entry.endswith(".js") else entry + ".linked.js"
 
@@ -71,7 +76,7 @@ def _build_plan() -> tuple:
     left outside. A lazy graph that cannot be linked is served module by module; if the core
     cannot be linked, nothing is (the page loads js/main.js).
     """
-    core = link(ENTRY, _read, compact=compact_tokens)
+    core = link(ENTRY, _read, compact=_compact_linked)
     files = {LINKED_PATH: core.text}
     where = {rel: LINKED_PATH for rel in core.modules}
     seen = set(core.modules)
@@ -89,7 +94,7 @@ def _build_plan() -> tuple:
     for entry in lazy:
         outside = frozenset(core.modules) | frozenset(e for e in lazy if e != entry)
         try:
-            graph = link(entry, _read, compact=compact_tokens, external=outside)
+            graph = link(entry, _read, compact=_compact_linked, external=outside)
         except (LinkError, JSSyntaxError, OSError, UnicodeDecodeError) as exc:
             _warn(f"serving {entry} and its imports one by one: {exc}")
             continue

@@ -149,8 +149,9 @@ def _needs_space(left: str, right: str) -> bool:
     return False
 
 
-def join_compact(tokens) -> str:
-    """Write tokens back with comments and needless spaces gone, every newline kept."""
+def join_compact(tokens, keep_lines: bool = True) -> str:
+    """Write tokens back with comments and needless spaces gone, every newline kept (or, with
+    `keep_lines=False`, one newline wherever there were any: still safe for semicolon insertion)."""
     parts: list[str] = []
     last = ""           # the last significant token written
     pending_space = False
@@ -162,7 +163,7 @@ def join_compact(tokens) -> str:
             pending_space = True
             continue
         if pending_lines:
-            parts.append("\n" * pending_lines)
+            parts.append("\n" * pending_lines if keep_lines else "\n")
         elif pending_space and last and _needs_space(last, text):
             parts.append(" ")  # (tokens that touched in the source still read the same touching)
         parts.append(text)
@@ -178,9 +179,9 @@ def _significant(tokens) -> list:
     return [t for t in tokens if t[0] not in ("ws", "comment")]
 
 
-def compact_tokens(tokens) -> str:
+def compact_tokens(tokens, keep_lines: bool = True) -> str:
     """The compact text of `tokens`, or their plain text if it would not read the same."""
-    out = join_compact(tokens)
+    out = join_compact(tokens, keep_lines)
     try:
         same = _significant(tokenize(out)) == _significant(tokens)
     except JSSyntaxError:
