@@ -88,21 +88,23 @@ def in_thread(coro):
         return pool.submit(asyncio.run, coro).result()
 
 
-def run_floor(n: int, repeat: int, browser) -> dict:
-    with floor_server(n) as port:
-        result = {"browser": statistics.median(browser_time(browser, port, n) for _ in range(repeat))}
-    print(f"{'floor':8s} {n:>7,} lines: browser {result['browser']:8.3f} s", flush=True)
-    return result
-
-
-def run(kind: str, n: int, repeat: int, browser) -> dict:
+def run(kind: str, n: int, repeat: int, browser, floor: dict | None = None) -> dict:
+    """Browser and bare-client medians for one server. With `floor` (a dict to fill), the floor
+    page is timed too, alternating with ours run by run, so both see the same machine load."""
     result = {}
     port, ctx = server(kind, n)
-    with ctx:
-        times = [browser_time(browser, port, n) for _ in range(repeat)]
+    with ctx, (floor_server(n) if floor is not None else contextlib.nullcontext()) as floor_port:
+        times, floor_times = [], []
+        for _ in range(repeat):
+            if floor is not None:
+                floor_times.append(browser_time(browser, floor_port, n))
+            times.append(browser_time(browser, port, n))
         result["browser"] = statistics.median(times)
         times = [in_thread(bare_time(port, n)) for _ in range(repeat)]
         result["bare"] = statistics.median(times)
+    if floor is not None:
+        floor["browser"] = statistics.median(floor_times)
+        print(f"{'floor':8s} {n:>7,} lines: browser {floor['browser']:8.3f} s", flush=True)
     print(f"{kind:8s} {n:>7,} lines: browser {result['browser']:8.3f} s   bare client {result['bare']:8.3f} s",
           flush=True)
     return result
@@ -122,8 +124,8 @@ def main() -> None:
         browser = pw.chromium.launch(**LAUNCH)
         for n in [int(x) for x in args.sizes.split(",")]:
             repeat = 1 if n >= 100_000 else args.repeat
-            floor[n] = run_floor(n, repeat, browser)
-            ours[n] = run("ours", n, repeat, browser)
+            floor[n] = {}
+            ours[n] = run("ours", n, repeat, browser, floor[n])
         for n in [int(x) for x in args.pywebio_sizes.split(",") if x]:
             theirs[n] = run("pywebio", n, args.repeat, browser)
         browser.close()
