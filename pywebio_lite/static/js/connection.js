@@ -181,7 +181,7 @@ function applyAndMeasure() {
   setTimeout(() => {
     const now = drawing.drawnAt = performance.now();
     const cost = now - applied;
-    drawing.notBefore = cost > 30 ? now + 3 * cost : 0;
+    drawing.notBefore = cost > 30 ? now + cost : 0;
   }, 0);
 }
 
