@@ -53,7 +53,9 @@ class TestPage:
         assert "modulepreload" not in html
         imports = import_map(html)
         assert imports[STATIC_PREFIX + "js/dom.js"] == STATIC_PREFIX + "js/main.linked.js"
-        assert imports[STATIC_PREFIX + "js/renderers/text.js"] == STATIC_PREFIX + "js/main.linked.js"
+        assert imports[STATIC_PREFIX + "js/render.js"] == STATIC_PREFIX + "js/main.linked.js"
+        # A module with a default export keeps its own URL (the linked module has no default).
+        assert STATIC_PREFIX + "js/renderers/text.js" not in imports
         assert imports[STATIC_PREFIX + "js/forms/index.js"] == STATIC_PREFIX + "js/forms/index.linked.js"
         assert imports[STATIC_PREFIX + "js/forms/fields.js"] == STATIC_PREFIX + "js/forms/index.linked.js"
         assert STATIC_PREFIX + "js/highlight.js" not in imports  # one module: served as it is

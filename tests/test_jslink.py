@@ -41,6 +41,7 @@ class TestLink:
         assert body.index("// js/dom.js") < body.index("// js/lib/greet.js") < body.index("// js/main.js")
         assert body.rstrip().endswith("export { NAME, VERSION, count, greet, h };")
         assert linked.exports == ["NAME", "VERSION", "count", "greet", "h"]
+        assert linked.with_default == {"js/lib/box.js"}
 
     def test_dynamic_imports_are_rewritten_relative_to_the_linked_module(self):
         files = dict(BASIC)

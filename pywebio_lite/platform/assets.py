@@ -70,7 +70,8 @@ def _linked_name(entry: str) -> str:
 
 
 def _build_plan() -> tuple:
-    """(stamp, {linked path: (body, validator)}, {module path: linked path}) for the whole frontend.
+    """(stamp, {linked path: (body, validator)}, {module path: linked path}, the core's modules)
+    for the whole frontend.
 
     The core graph is linked first; then each lazy entry, with the core (and other lazy entries)
     left outside. A lazy graph that cannot be linked is served module by module; if the core
@@ -78,7 +79,9 @@ def _build_plan() -> tuple:
     """
     core = link(ENTRY, _read, compact=_compact_linked)
     files = {LINKED_PATH: core.text}
-    where = {rel: LINKED_PATH for rel in core.modules}
+    # A module with a default export is not mapped: the linked module has no default to give,
+    # so a later `import text from './renderers/text.js'` loads that (stateless) file itself.
+    where = {rel: LINKED_PATH for rel in core.modules if rel not in core.with_default}
     seen = set(core.modules)
     lazy: list[str] = []
     todo = list(core.modules)
@@ -98,14 +101,14 @@ def _build_plan() -> tuple:
         except (LinkError, JSSyntaxError, OSError, UnicodeDecodeError) as exc:
             _warn(f"serving {entry} and its imports one by one: {exc}")
             continue
-        if len(graph.modules) < 2 or any(rel in where for rel in graph.modules):
-            continue  # nothing to gain, or a module two lazy graphs share: keep them separate
+        if len(graph.modules) < 2 or any(rel in where for rel in graph.modules) or graph.with_default:
+            continue  # nothing to gain, a module two lazy graphs share, or a default export
         target = _linked_name(entry)
         files[target] = graph.text
         where.update((rel, target) for rel in graph.modules)
     stamp = _stamp(sorted(seen | set(core.modules)))
     built = {rel: (text.encode("utf-8"), _validator(text.encode("utf-8"))) for rel, text in files.items()}
-    return stamp, built, where
+    return stamp, built, where, tuple(core.modules)
 
 
 def _warn(message: str) -> None:
@@ -115,15 +118,16 @@ def _warn(message: str) -> None:
 
 
 def linked_plan():
-    """({linked path: (body, validator)}, {module path: linked path}), or None if the core
-    cannot be linked. Rebuilt when any source file changes."""
+    """({linked path: (body, validator)}, {module path: linked path for the import map}, the
+    modules in js/main.linked.js), or None if the core cannot be linked. Rebuilt when any source
+    file changes."""
     with _lock:
         cached = _cache.get(LINKED_PATH)
         if cached is not None and _stamp(name for name, _, _ in cached[0]) == cached[0]:
             return cached[1]
         try:
-            stamp, built, where = _build_plan()
-            plan = (built, where)
+            stamp, *plan = _build_plan()
+            plan = tuple(plan)
         except (LinkError, JSSyntaxError, OSError, UnicodeDecodeError) as exc:
             _warn(f"serving the frontend modules one by one: {exc}")
             stamp, plan = _stamp([ENTRY]), None
@@ -134,9 +138,7 @@ def linked_plan():
 def linked_core():
     """The modules linked into js/main.linked.js, or None if the core cannot be linked."""
     plan = linked_plan()
-    if plan is None:
-        return None
-    return [rel for rel, target in plan[1].items() if target == LINKED_PATH]
+    return None if plan is None else list(plan[2])
 
 
 def import_map(base_url: str, where: dict) -> str:

@@ -63,10 +63,12 @@ class _Module:
 
 @dataclass
 class Linked:
-    """The linked module's text, the modules in it (evaluation order) and the names it exports."""
+    """The linked module's text, the modules in it (evaluation order), the names it exports, and
+    the modules that have a default export (which the linked module cannot stand in for)."""
     text: str
     modules: list
     exports: list
+    with_default: frozenset = frozenset()
 
 
 def _significant(tokens, i):
@@ -463,4 +465,5 @@ def link(entry: str, read: Callable[[str], str], *, compact: Callable | None = N
     # A name re-exported (`export { formatSize }` of an import) is exported once.
     exports = sorted({name for path in order for name in mods[path].exports if name != "default"})
     parts.append("export { " + ", ".join(exports) + " };\n")
-    return Linked("".join(parts), order, exports)
+    with_default = frozenset(path for path in order if "default" in mods[path].exports)
+    return Linked("".join(parts), order, exports, with_default)
