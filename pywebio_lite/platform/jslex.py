@@ -24,12 +24,10 @@ class JSSyntaxError(ValueError):
     """The source is not JavaScript this tokenizer can cut (an unterminated string, comment...)."""
 
 
-_WS = re.compile(r"[ \t\r\n\f\v\u00a0\ufeff\u2028\u2029]+")
 _NAME = re.compile(r"#?[A-Za-z_$\u0080-\uffff][\w$\u0080-\uffff]*")
 _NUM = re.compile(r"0[xXoObB][\da-fA-F_]+n?|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d+)?n?")
 _PUNCT = re.compile(r">>>=|\.\.\.|===|!==|\*\*=|<<=|>>=|>>>|&&=|\|\|=|\?\?=|=>|==|!=|<=|>=|&&|\|\||\?\?|\?\.(?!\d)"
                     r"|\+\+|--|\+=|-=|\*=|/=|%=|&=|\|=|\^=|\*\*|<<|>>|[{}()\[\];,<>+\-*/%&|^!~?:=.@]")
-_STRING = {"'": re.compile(r"'(?:[^'\\\n]|\\[\s\S])*'"), '"': re.compile(r'"(?:[^"\\\n]|\\[\s\S])*"')}
 _REGEX = re.compile(r"/(?![*/])(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[a-z]*")
 # After these a "/" starts a regular expression, not a division.
 _REGEX_AFTER_WORDS = frozenset("return typeof instanceof in of new delete void throw case do else yield await".split())
@@ -64,55 +62,56 @@ def _template_end(src: str, i: int) -> int:
     raise JSSyntaxError("unterminated template literal")
 
 
+# One pattern for the tokens that need no context; templates and regular expressions are cut
+# by hand (a "/" is a regular expression or a division depending on the token before it).
+_TOKEN = re.compile("|".join([
+    r"(?P<ws>[ \t\r\n\f\v\u00a0\ufeff\u2028\u2029]+)",
+    r"(?P<comment>//[^\n]*|/\*[\s\S]*?\*/)",
+    r"(?P<str>'(?:[^'\\\n]|\\[\s\S])*'|\"(?:[^\"\\\n]|\\[\s\S])*\")",
+    f"(?P<num>{_NUM.pattern})",
+    f"(?P<name>{_NAME.pattern})",
+    f"(?P<punct>{_PUNCT.pattern})",
+]))
+
+
 def _scan(src: str, i: int, out: list | None, until_brace: bool = False) -> int:
     """Cut tokens from src[i:] into `out` (None: only find the end). With `until_brace`, stop after
     the "}" that closes a template's "${"; return the index reached."""
     n = len(src)
     depth = 0
     prev = None
+    match = _TOKEN.match
     while i < n:
-        c = src[i]
-        m = _WS.match(src, i)
-        if m:
-            tok = ("ws", m.group())
-        elif src.startswith("//", i):
-            j = src.find("\n", i)
-            tok = ("comment", src[i:] if j < 0 else src[i:j])
-        elif src.startswith("/*", i):
-            j = src.find("*/", i + 2)
-            if j < 0:
+        m = match(src, i)
+        kind = m.lastgroup if m else None
+        if kind == "punct":
+            text = m.group()
+            if text[0] == "/" and src.startswith("/*", i):
                 raise JSSyntaxError("unterminated comment")
-            tok = ("comment", src[i:j + 2])
-        elif c in _STRING:
-            m = _STRING[c].match(src, i)
-            if not m:
-                raise JSSyntaxError(f"unterminated string at offset {i}")
-            tok = ("str", m.group())
-        elif c == "`":
-            tok = ("tpl", src[i:_template_end(src, i)])
-        elif c == "/" and _regex_allowed(prev):
-            m = _REGEX.match(src, i)
-            if not m:
-                raise JSSyntaxError(f"unterminated regular expression at offset {i}")
-            tok = ("re", m.group())
-        elif (m := _NUM.match(src, i)) and (c.isdigit() or c == "."):
-            tok = ("num", m.group())
-        elif m := _NAME.match(src, i):
-            tok = ("name", m.group())
-        elif m := _PUNCT.match(src, i):
-            tok = ("punct", m.group())
-            if until_brace:
-                if tok[1] == "{":
+            if text in ("/", "/=") and _regex_allowed(prev):
+                r = _REGEX.match(src, i)
+                if not r:
+                    raise JSSyntaxError(f"unterminated regular expression at offset {i}")
+                kind, text = "re", r.group()
+            elif until_brace:
+                if text == "{":
                     depth += 1
-                elif tok[1] == "}":
+                elif text == "}":
                     if depth == 0:
                         return i + 1
                     depth -= 1
+            tok = (kind, text)
+        elif kind is not None:
+            tok = (kind, m.group())
+        elif src[i] == "`":
+            tok = ("tpl", src[i:_template_end(src, i)])
+        elif src[i] in "'\"":
+            raise JSSyntaxError(f"unterminated string at offset {i}")
         else:
-            raise JSSyntaxError(f"unexpected character {c!r} at offset {i}")
+            raise JSSyntaxError(f"unexpected character {src[i]!r} at offset {i}")
         if out is not None:
             out.append(tok)
-        if tok[0] not in ("ws", "comment"):
+        if tok[0] != "ws" and tok[0] != "comment":
             prev = tok
         i += len(tok[1])
     if until_brace:

@@ -29,6 +29,7 @@ Pure: text in, text out, via `read`.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 from dataclasses import dataclass, field
 from typing import Callable
@@ -88,7 +89,9 @@ def _resolve(base_path: str, spec: str, where: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(base_path), spec))
 
 
+@functools.lru_cache(maxsize=256)
 def _parse(path: str, source: str) -> _Module:
+    """What one module imports, exports, declares and uses (cached: callers never change it)."""
     toks = tokenize(source)
     mod = _Module(path, toks)
     depth = 0
@@ -226,16 +229,17 @@ def _declarators(mod: _Module, i: int) -> None:
         raise LinkError(f"{mod.path}: a top-level destructuring declaration cannot be linked")
     depth = 0
     expect_name = True
+    prev_sig = None
     while i < n:
         kind, text = toks[i]
         if kind in _SKIP:
             if "\n" in text and depth == 0 and not expect_name:
                 j = _significant(toks, i)
-                prev_sig = next((t for t in reversed(toks[:i]) if t[0] not in _SKIP), None)
                 if j < n and toks[j][0] == "name" and prev_sig and prev_sig[0] != "punct":
                     return  # a new statement (no semicolon)
             i += 1
             continue
+        prev_sig = toks[i]
         if expect_name:
             if kind != "name":
                 raise LinkError(f"{mod.path}: unexpected {text!r} in a declaration")

@@ -18,7 +18,7 @@ from ..server import Server, origin_allowed, serve_static
 from ..session.base import Session
 from ..utils import parse_file_size
 from .adaptor import SessionConnection, make_session_info
-from .assets import serve_frontend
+from .assets import linked_plan, serve_frontend
 from .page import STATIC_PATH, make_applications, render_page
 
 logger = logging.getLogger("pywebio_lite.server")
@@ -55,6 +55,8 @@ class WebIOApp:
         self.debug = debug
         self.reconnect_timeout = reconnect_timeout
         self._pages: dict[str, bytes] = {}
+        if self.base_url == STATIC_PREFIX:  # link the frontend now, not on the first page request
+            threading.Thread(target=linked_plan, name="pywebio_lite-assets", daemon=True).start()
 
     def app_for(self, request: Request) -> Callable:
         """The app named by ?app=, or the index app if there is no such app."""
