@@ -140,13 +140,14 @@ function receive(text) {
  * long as the last one took: meanwhile frames keep arriving and queue up cheaply, and the next
  * layout takes them all. Layouts then use at most about half of the time, so a flood of output
  * (100,000 lines) stays linear instead of paying one ever-longer layout per small batch. But
- * when the flood stops (no frame for QUIET_MS since the last one arrived or was drawn), what is
- * waiting is drawn at once: the last lines of an output do not wait out the pause. A hidden tab
- * draws nothing: there frames are applied at once.
+ * when the flood stops (no frame for a quarter of the last drawing's cost, at least QUIET_MS,
+ * since the last one arrived or was drawn), what is waiting is drawn at once: the last lines of
+ * an output do not wait out the whole pause, and a server's short hiccup does not cost a drawing.
+ * A hidden tab draws nothing: there frames are applied at once.
  */
-const drawing = { queued: false, notBefore: 0, lastApplied: -Infinity, lastArrival: 0, drawnAt: 0 };
+const drawing = { queued: false, notBefore: 0, lastApplied: -Infinity, lastArrival: 0, drawnAt: 0, quiet: 0 };
 const IDLE_MS = 16;  // no frame applied for a screen refresh: the page is idle
-const QUIET_MS = 24; // no frame for this long during a pause: the flood has stopped
+const QUIET_MS = 24; // no frame for this long (or a quarter of the last drawing's cost): the flood stopped
 
 function scheduleDrain() {
   if (document.hidden) {
@@ -163,10 +164,10 @@ function scheduleDrain() {
   waitToDraw();
 }
 
-/** Draw once the pause after the last drawing is over, or once no frame came for QUIET_MS. */
+/** Draw once the pause after the last drawing is over, or once no frame came for `drawing.quiet` ms. */
 function waitToDraw() {
   const now = performance.now();
-  const quietAt = Math.max(drawing.lastArrival, drawing.drawnAt) + QUIET_MS;
+  const quietAt = Math.max(drawing.lastArrival, drawing.drawnAt) + drawing.quiet;
   const wait = Math.min(drawing.notBefore, quietAt) - now;
   if (wait > 0) setTimeout(waitToDraw, wait);
   else drainBeforeDrawing();
@@ -182,6 +183,7 @@ function applyAndMeasure() {
     const now = drawing.drawnAt = performance.now();
     const cost = now - applied;
     drawing.notBefore = cost > 30 ? now + cost : 0;
+    drawing.quiet = Math.max(QUIET_MS, cost / 4);
   }, 0);
 }
 
