@@ -30,6 +30,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__():
+    return sorted(set(globals()) | {"start_server"})
+
+
 def enable_debug(level: int = _logging.DEBUG) -> None:
     """Send pywebio_lite's logs (sessions, server, connections) to stderr at `level`."""
     logger = _logging.getLogger("pywebio_lite")

@@ -57,6 +57,9 @@ def test_lazy_attributes_resolve_to_the_real_objects():
     async def app():
         pass
     assert session_class_for(app) is CoroutineBasedSession
+    import pywebio_lite.session
+    assert "start_server" in dir(pywebio_lite) and "start_server" in dir(pywebio_lite.platform)
+    assert {"CoroutineBasedSession", "TaskHandler"} <= set(dir(pywebio_lite.session))
     with pytest.raises(AttributeError):
         pywebio_lite.no_such_name
     with pytest.raises(AttributeError):

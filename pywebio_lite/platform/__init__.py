@@ -19,6 +19,10 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def __dir__():
+    return sorted(set(globals()) | {"start_server"})
+
+
 def run_event_loop(debug: bool = False) -> None:
     """Run a new asyncio event loop forever in the calling thread (for coroutine apps under WSGI hosts)."""
     import asyncio

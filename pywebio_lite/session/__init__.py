@@ -31,6 +31,10 @@ def __getattr__(name: str):
         return getattr(coroutinebased, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
+def __dir__():
+    return sorted(set(globals()) | {"CoroutineBasedSession", "TaskHandler"})
+
 __all__ = ["run_async", "run_asyncio_coroutine", "register_thread", "hold", "defer_call", "data",
            "get_info", "run_js", "eval_js", "download", "set_env", "go_app", "local", "info"]
 
