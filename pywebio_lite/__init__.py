@@ -14,13 +14,24 @@ __url__ = "https://github.com/pywebio-lite/pywebio_lite"
 import logging as _logging
 
 from .exceptions import SessionClosedException, SessionException, SessionNotFoundException
-from .platform import config, start_server
+from .platform import config
 from .platform.page import STATIC_PATH
 from . import input, output, pin, platform, session  # noqa: E402  (the public submodules)
 
 __all__ = ["start_server", "config", "STATIC_PATH", "enable_debug", "SessionException",
            "SessionClosedException", "SessionNotFoundException", "input", "output", "pin",
            "platform", "session"]
+
+
+def __getattr__(name: str):
+    """`start_server`, imported with the server stack on first use (see pywebio_lite.platform)."""
+    if name == "start_server":
+        return platform.start_server
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"start_server"})
 
 
 def enable_debug(level: int = _logging.DEBUG) -> None:

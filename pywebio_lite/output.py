@@ -9,10 +9,7 @@ Names, signatures and behaviour follow PyWebIO 1.8.4's ``pywebio.output``.
 
 from __future__ import annotations
 
-import base64
 import functools
-import inspect
-import io
 import logging
 import warnings
 from collections.abc import Mapping
@@ -24,7 +21,7 @@ from .exceptions import PyWebIOWarning
 from .io_ctrl import Output, OutputList, output_register_callback, safely_destruct
 from .session import get_current_session
 from .session.base import current_binding
-from .utils import check_dom_name_value, random_str
+from .utils import check_dom_name_value, iscoroutinefunction, random_str
 
 logger = logging.getLogger("pywebio_lite.session")
 
@@ -183,7 +180,7 @@ class use_scope:
         return False
 
     def __call__(self, func: Callable) -> Callable:
-        if inspect.iscoroutinefunction(func):
+        if iscoroutinefunction(func):
             @functools.wraps(func)
             async def async_wrapper(*args, **kwargs):
                 with self:
@@ -514,6 +511,7 @@ def put_image(src: Any, format: str | None = None, title: str = "", width: str |
               height: str | None = None, scope=None, position: int = OutputPosition.BOTTOM) -> Output:
     """An image from a URL, from bytes, or from an object with a ``save(file, format)`` method (PIL)."""
     if hasattr(src, "save") and not isinstance(src, (str, bytes, bytearray)):
+        import io
         buf = io.BytesIO()
         fmt = (format or getattr(src, "format", None) or "png").lower()
         src.save(buf, format=fmt)
@@ -525,6 +523,7 @@ def put_image(src: Any, format: str | None = None, title: str = "", width: str |
             fmt = "jpeg"
         if fmt == "svg":
             fmt = "svg+xml"
+        import base64
         src = f"data:image/{fmt};base64," + base64.b64encode(data).decode("ascii")
     elif not isinstance(src, str):
         raise TypeError(f"src must be a URL, bytes or an image object, not {type(src).__name__}")

@@ -8,8 +8,8 @@ on every change. A new pin with the name of an existing one replaces it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Coroutine
 from typing import Any, Callable, Sequence
 
 from . import input as _input
@@ -241,7 +241,7 @@ def pin_on_change(name: str, onchange: Callable[[Any], Any] | None = None, clear
         if session.is_coroutine:
             async def run_init():
                 result = onchange(await pin[name])
-                if asyncio.iscoroutine(result):
+                if isinstance(result, Coroutine):
                     await result
             session.run_async(run_init())
         else:

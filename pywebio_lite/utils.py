@@ -1,10 +1,11 @@
-"""Small helpers shared by many modules: random ids, size parsing, name checks, function kinds."""
+"""Small helpers shared by many modules: random ids, size parsing, name checks, function kinds.
+
+`secrets`, `inspect` and `socket` are imported inside the helpers that need them, so importing
+the package stays light (bench/startup.py).
+"""
 
 import functools
-import inspect
 import re
-import secrets
-import socket
 import string
 
 __all__ = [
@@ -17,16 +18,19 @@ _ALPHABET = string.ascii_letters + string.digits
 
 def random_str(length: int = 16) -> str:
     """A random string of ASCII letters and digits, from the `secrets` generator."""
+    import secrets
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
 def session_id() -> str:
     """An unguessable session id (192 bits of randomness, URL-safe)."""
+    import secrets
     return secrets.token_urlsafe(24)
 
 
 def task_id(name: str) -> str:
     """An id for one task of a session: its function's name and 64 random bits (never an address)."""
+    import secrets
     return f"{name[:40]}-{secrets.token_hex(8)}"
 
 
@@ -70,16 +74,19 @@ def unwrap_partial(func):
 
 def iscoroutinefunction(func) -> bool:
     """`async def` functions, looking through functools.partial."""
+    import inspect
     return inspect.iscoroutinefunction(unwrap_partial(func))
 
 
 def isgeneratorfunction(func) -> bool:
     """Generator functions, looking through functools.partial."""
+    import inspect
     return inspect.isgeneratorfunction(unwrap_partial(func))
 
 
 def get_free_port() -> int:
     """A TCP port that was free a moment ago on this machine."""
+    import socket
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("", 0))
         return s.getsockname()[1]

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import functools
 import html
-import inspect
 import json
 import os
 import posixpath
 import re
 import string
-from pathlib import Path
 from typing import Callable
 
 from ..utils import unwrap_partial
@@ -22,7 +20,7 @@ from ..utils import unwrap_partial
 __all__ = ["config", "seo", "render_page", "make_applications", "parse_app_metadata", "STATIC_PATH",
            "THEMES", "MAX_PAYLOAD_SIZE"]
 
-STATIC_PATH = str(Path(__file__).resolve().parent.parent / "static")
+STATIC_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "static")
 THEMES = ("default", "dark", "light", "sketchy", "minty", "yeti")
 #: The largest message/upload a server accepts by default (start_server's max_payload_size).
 MAX_PAYLOAD_SIZE = 200 * 1024 * 1024
@@ -89,6 +87,7 @@ def seo(title: str, description: str | None = None, app: Callable | None = None)
 def parse_app_metadata(func: Callable) -> dict:
     """Title, description and page settings of an app: @config first, then its docstring, then
     the global config()."""
+    import inspect
     meta = dict(_global_config)
     doc = inspect.getdoc(unwrap_partial(func)) or ""
     if doc:
@@ -185,9 +184,14 @@ def _template() -> string.Template:
 
 
 def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bool = False,
-                version: str = "", max_text_size: int | None = None) -> str:
+                version: str = "", max_text_size: int | None = None, linked: bool = False) -> str:
     """The HTML page of `app`. `base_url` is where the package's static files are served (ends in /).
-    `max_text_size`: the server's limit for one text message (bytes); the page refuses longer values."""
+
+    `max_text_size`: the server's limit for one text message (bytes); the page refuses longer values.
+    `linked=True` when they are served by `platform.assets.serve_frontend` (the built-in server):
+    the page then loads the core modules as one linked module, through an import map. Otherwise
+    it loads js/main.js and preloads every module it imports.
+    """
     meta = parse_app_metadata(app)
     theme = meta.get("theme") or "default"
     esc = functools.partial(html.escape, quote=True)
@@ -203,12 +207,23 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
         client_config["max_text_size"] = int(max_text_size)
     if debug:
         _preload_cache.clear()  # files may be edited while developing
-    preloads = "".join(f'<link rel="modulepreload" href="{esc(base_url + rel)}">' for rel in static_module_graph())
+    plan = None
+    if linked:
+        from .assets import LINKED_PATH, import_map, linked_plan
+        plan = linked_plan()
+    if plan is not None:
+        preloads = f'<script type="importmap">{import_map(base_url, plan[1])}</script>'
+        main_js = base_url + LINKED_PATH
+    else:
+        preloads = "".join(f'<link rel="modulepreload" href="{esc(base_url + rel)}">'
+                           for rel in static_module_graph())
+        main_js = base_url + "js/main.js"
     return _template().safe_substitute(
         title=esc(meta.get("title") or "PyWebIO Application"),
         description=esc(meta.get("description") or ""),
         base=esc(base_url),
         preloads=preloads,
+        main_js=esc(main_js),
         theme=theme if theme in ("dark", "light") else "auto",  # auto follows prefers-color-scheme
         css_links=css_links,
         style_tag=style_tag,

@@ -20,6 +20,7 @@ from ..session.base import Session
 from ..utils import parse_file_size
 from .adaptor import (DEFAULT_RECONNECT_TIMEOUT, SessionConnection, SessionGone, SessionRegistry,
                       make_session_info, peer_ip)
+from .assets import linked_plan, serve_frontend
 from .auth import BasicAuth, make_auth
 from .proxy import TrustedProxies
 from .page import STATIC_PATH, make_applications, render_page
@@ -52,7 +53,7 @@ class WebIOApp:
         self.user_static = Path(static_dir).resolve() if static_dir else None
         # Relative to the page at "/", so a proxy that serves the app under a sub-path
         # (location /tool/ { proxy_pass http://app/; }) needs no setting: /tool/_pywebio_lite/...
-        self.base_url = cdn if isinstance(cdn, str) else STATIC_PREFIX.lstrip("/")
+        self.base_url = cdn if isinstance(cdn, str) else "." + STATIC_PREFIX
         if not self.base_url.endswith("/"):
             self.base_url += "/"
         if allowed_origins is not None and not isinstance(allowed_origins, (list, tuple)):
@@ -77,6 +78,10 @@ class WebIOApp:
             raise TypeError("auth must be a BasicAuth (see platform.auth.make_auth)")
         self.auth = auth
         self.proxies = TrustedProxies(trusted_proxies) if trusted_proxies is not None else None
+        # Our own server delivers the frontend linked (platform/assets.py); a cdn URL gets the sources.
+        self.linked = not isinstance(cdn, str)
+        if self.linked:  # link the frontend now, not on the first page request
+            threading.Thread(target=linked_plan, name="pywebio_lite-assets", daemon=True).start()
 
     def forwarded(self, request):
         """The client as a trusted proxy reports it, or None without trusted proxies."""
@@ -96,7 +101,8 @@ class WebIOApp:
         body = self._pages.get(name)
         if body is None:
             body = render_page(self.apps[name], base_url=self.base_url, debug=self.debug,
-                               version=_version(), max_text_size=self.max_text_size).encode("utf-8")
+                               version=_version(), max_text_size=self.max_text_size,
+                               linked=self.linked).encode("utf-8")
             if not self.debug:
                 self._pages[name] = body
         return Response(200, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"),
@@ -127,8 +133,7 @@ class WebIOApp:
         if path == "/":
             return self._page(request)
         if path.startswith(STATIC_PREFIX):
-            return serve_static(request, self.static_root, path[len(STATIC_PREFIX):],
-                                cache_control="no-cache")
+            return serve_frontend(request, path[len(STATIC_PREFIX):])
         if self.user_static is not None and path.startswith("/static/"):
             return serve_static(request, self.user_static, path[len("/static/"):])
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")

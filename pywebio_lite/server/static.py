@@ -4,6 +4,8 @@
 absolute paths, drive letters, symlinks that lead out of the root, and dotfiles or anything
 inside a dot-directory (``.env``, ``.git/config``) all give None.
 `serve_static(request, root, rel_path)` turns that into a `Response` (404 when None).
+`serve_bytes(request, data, ...)` answers with content made in memory (the linked and compacted
+frontend files), with the same validators, 304s and gzip.
 `rel_path` must already be percent-decoded (as `Request.path` is); it is not decoded again, so
 "%2e%2e" arriving here is just a file name that does not exist.
 """
@@ -17,7 +19,7 @@ from email.utils import formatdate, parsedate_to_datetime
 
 from ..protocol.http import Request, Response
 
-__all__ = ["serve_static", "resolve_static", "content_type"]
+__all__ = ["serve_static", "serve_bytes", "resolve_static", "content_type"]
 
 # Explicit types, so the answer does not depend on the machine's /etc/mime.types.
 _TYPES = {
@@ -129,9 +131,8 @@ def _accepts_gzip(header: str | None) -> bool:
     return False
 
 
-def _gzipped(path: pathlib.Path, size: int, mtime_ns: int, data: bytes) -> bytes:
+def _gzipped(key: tuple, data: bytes) -> bytes:
     global _gzip_cache_size
-    key = (str(path), size, mtime_ns)
     cached = _gzip_cache.get(key)
     if cached is not None:
         return cached
@@ -163,14 +164,29 @@ def serve_static(request: Request, root: pathlib.Path | str, rel_path: str, *,
         st = path.stat()
     except OSError:
         return Response.text(404, "not found")
-    ctype = content_type(path)
-    compressible = ctype.startswith(_COMPRESSIBLE) and st.st_size > GZIP_MIN_SIZE
+    validator = f"{st.st_size:x}-{st.st_mtime_ns:x}"
+    return serve_bytes(request, path.read_bytes, content_type(path), validator, size=st.st_size,
+                       last_modified=st.st_mtime, cache_control=cache_control,
+                       cache_key=(str(path), st.st_size, st.st_mtime_ns))
+
+
+def serve_bytes(request: Request, data, ctype: str, validator: str, *, size: int | None = None,
+                last_modified: float | None = None, cache_control: str = "no-cache",
+                cache_key: tuple | None = None) -> Response:
+    """Answer a GET/HEAD with `data` of type `ctype`: bytes, or a function returning them (called
+    only if a body is sent; then give its `size`). `validator` names this content: the ETag.
+    304 when If-None-Match (or If-Modified-Since, with `last_modified`) says the client's copy is
+    current; gzip over 1 KiB when accepted, cached under `cache_key` (default: the validator)."""
+    if size is None:
+        size = len(data)
+    compressible = ctype.startswith(_COMPRESSIBLE) and size > GZIP_MIN_SIZE
     use_gzip = compressible and _accepts_gzip(request.headers.get("accept-encoding"))
     # A strong validator per representation (RFC 9110 §8.8.3): the gzip body gets its own tag.
-    etag = f'"{st.st_size:x}-{st.st_mtime_ns:x}{"-gz" if use_gzip else ""}"'
-    headers = [("ETag", etag),
-               ("Last-Modified", formatdate(st.st_mtime, usegmt=True)),
-               ("Cache-Control", cache_control)]
+    etag = f'"{validator}{"-gz" if use_gzip else ""}"'
+    headers = [("ETag", etag)]
+    if last_modified is not None:
+        headers.append(("Last-Modified", formatdate(last_modified, usegmt=True)))
+    headers.append(("Cache-Control", cache_control))
     if compressible:
         headers.append(("Vary", "Accept-Encoding"))
     # RFC 9110 §13.1.2 / §13.1.3: If-None-Match wins; If-Modified-Since only without it.
@@ -180,21 +196,22 @@ def serve_static(request: Request, root: pathlib.Path | str, rel_path: str, *,
     else:
         not_modified = False
         ims = request.headers.get("if-modified-since")
-        if ims:
+        if ims and last_modified is not None:
             try:
                 since = parsedate_to_datetime(ims).timestamp()
-                not_modified = int(st.st_mtime) <= since
+                not_modified = int(last_modified) <= since
             except (TypeError, ValueError, IndexError, OverflowError):
                 not_modified = False
     if not_modified:
         return Response(304, headers)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return Response.text(404, "not found")
+    if callable(data):
+        try:
+            data = data()
+        except OSError:
+            return Response.text(404, "not found")
     headers.insert(0, ("Content-Type", ctype))
     headers.append(("X-Content-Type-Options", "nosniff"))
     if use_gzip:
-        data = _gzipped(path, st.st_size, st.st_mtime_ns, data)
+        data = _gzipped(cache_key or (validator,), bytes(data))
         headers.append(("Content-Encoding", "gzip"))
     return Response(200, headers, data)

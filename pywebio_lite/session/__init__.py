@@ -4,21 +4,36 @@ The session kind is chosen per app from the function type, as PyWebIO does: an `
 gets a CoroutineBasedSession, anything else a ThreadBasedSession (functools.partial is looked
 through). Functions marked "[C]" below return an awaitable in a coroutine app (``await`` it) and
 block and return the value in a thread app.
+
+The coroutine side (`CoroutineBasedSession`, `TaskHandler`, and with them asyncio) is loaded on
+first use: a thread app or a script never imports asyncio.
 """
 
 from __future__ import annotations
 
-import asyncio
-import base64
 import functools
 import threading
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..exceptions import SessionClosedException, SessionException, SessionNotFoundException
 from ..utils import check_dom_name_value, iscoroutinefunction, isgeneratorfunction
 from .base import Session, current_binding, get_current_session, get_current_task_id
-from .coroutinebased import CoroutineBasedSession, TaskHandler
 from .threadbased import ThreadBasedSession
+
+if TYPE_CHECKING:
+    from .coroutinebased import CoroutineBasedSession, TaskHandler
+
+
+def __getattr__(name: str):
+    """`CoroutineBasedSession` and `TaskHandler`, imported (with asyncio) when first asked for."""
+    if name in ("CoroutineBasedSession", "TaskHandler"):
+        from . import coroutinebased
+        return getattr(coroutinebased, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | {"CoroutineBasedSession", "TaskHandler"})
 
 __all__ = ["run_async", "run_asyncio_coroutine", "register_thread", "hold", "defer_call", "data",
            "get_info", "run_js", "eval_js", "download", "set_env", "go_app", "local", "info"]
@@ -27,6 +42,7 @@ __all__ = ["run_async", "run_asyncio_coroutine", "register_thread", "hold", "def
 def session_class_for(app: Callable) -> type[Session]:
     """CoroutineBasedSession for `async def` (or generator) apps, ThreadBasedSession otherwise."""
     if iscoroutinefunction(app) or isgeneratorfunction(app):
+        from .coroutinebased import CoroutineBasedSession
         return CoroutineBasedSession
     return ThreadBasedSession
 
@@ -57,7 +73,7 @@ def _need_thread_session(func_name: str) -> ThreadBasedSession:
     return session
 
 
-def _need_coroutine_session(func_name: str) -> CoroutineBasedSession:
+def _need_coroutine_session(func_name: str) -> "CoroutineBasedSession":
     session = get_current_session()
     if not session.is_coroutine:
         raise RuntimeError(f"Only can invoke {func_name}() in coroutine-based session")
@@ -69,7 +85,7 @@ def register_thread(thread: threading.Thread) -> None:
     _need_thread_session("register_thread").register_thread(thread)
 
 
-def run_async(coro_obj) -> TaskHandler:
+def run_async(coro_obj) -> "TaskHandler":
     """Run a coroutine as a new task of the current session (coroutine apps only)."""
     return _need_coroutine_session("run_async").run_async(coro_obj)
 
@@ -80,6 +96,7 @@ async def run_asyncio_coroutine(coro_obj):
     Sessions run on the asyncio loop itself, so this is plain ``await``; it is kept so PyWebIO
     apps written for Flask/Django with run_event_loop() run unchanged.
     """
+    import asyncio
     session = _need_coroutine_session("run_asyncio_coroutine")
     try:
         running = asyncio.get_running_loop()
@@ -132,6 +149,7 @@ def download(name: str, content: bytes) -> None:
         raise TypeError(f"name must be a str, not {type(name).__name__}")
     if not isinstance(content, (bytes, bytearray, memoryview)):
         raise TypeError(f"content must be bytes, not {type(content).__name__}")
+    import base64
     get_current_session().send_task_command(
         "download", {"name": name, "content": base64.b64encode(bytes(content)).decode("ascii")})
 

@@ -18,7 +18,6 @@ and feeds it `dispatch_frame(text)` for every browser message and `close()` when
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import logging
 import threading
@@ -104,7 +103,7 @@ class Session:
     is_coroutine = False
 
     def __init__(self, target: Callable, session_info: dict | None = None, *,
-                 loop: asyncio.AbstractEventLoop | None = None,
+                 loop: "asyncio.AbstractEventLoop" | None = None,
                  on_output: Callable[[], None] | None = None,
                  on_close: Callable[[], None] | None = None,
                  history_chars: int = 0):

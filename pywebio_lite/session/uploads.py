@@ -8,9 +8,7 @@ chunks arrive, so a 1 GB upload never sits in memory and an oversize one is refu
 from __future__ import annotations
 
 import logging
-import mmap
 import os
-import tempfile
 import threading
 from typing import Callable
 
@@ -44,6 +42,7 @@ class _File:
 
     def __init__(self, name: str, size: int):
         self.name, self.size, self.received = name, size, 0
+        import tempfile  # on first upload only: importing it is not free
         self.spool = tempfile.SpooledTemporaryFile(max_size=MEMORY_LIMIT)
         self.error: str | None = None
 
@@ -143,6 +142,7 @@ class UploadTarget:
         if f.size > MMAP_THRESHOLD:
             spool.rollover()
             spool.flush()
+            import mmap
             content = mmap.mmap(spool.fileno(), 0, access=mmap.ACCESS_READ)
         else:
             spool.seek(0)

@@ -283,26 +283,37 @@ function receive(text) {
  * gets slow (a page of many thousands of outputs takes a long layout), the next drawing waits as
  * long as the last one took: meanwhile frames keep arriving and queue up cheaply, and the next
  * layout takes them all. Layouts then use at most about half of the time, so a flood of output
- * (100,000 lines) stays linear instead of paying one ever-longer layout per small batch. A hidden
- * tab draws nothing: there frames are applied at once.
+ * (100,000 lines) stays linear instead of paying one ever-longer layout per small batch. But
+ * when the flood stops (no frame for a quarter of the last drawing's cost, at least QUIET_MS,
+ * since the last one arrived or was drawn), what is waiting is drawn at once: the last lines of
+ * an output do not wait out the whole pause, and a server's short hiccup does not cost a drawing.
+ * A hidden tab draws nothing: there frames are applied at once.
  */
-const drawing = { queued: false, notBefore: 0, lastApplied: -Infinity };
+const drawing = { queued: false, notBefore: 0, lastApplied: -Infinity, lastArrival: 0, drawnAt: 0, quiet: 0 };
 const IDLE_MS = 16;  // no frame applied for a screen refresh: the page is idle
+const QUIET_MS = 24; // no frame for this long (or a quarter of the last drawing's cost): the flood stopped
 
 function scheduleDrain() {
   if (document.hidden) {
     drain();
     return;
   }
+  const now = drawing.lastArrival = performance.now();
   if (drawing.queued) return;
-  const now = performance.now();
   if (now >= drawing.notBefore && now - drawing.lastApplied > IDLE_MS) {
     applyAndMeasure();
     return;
   }
   drawing.queued = true;
-  const wait = drawing.notBefore - now;
-  if (wait > 0) setTimeout(drainBeforeDrawing, wait);
+  waitToDraw();
+}
+
+/** Draw once the pause after the last drawing is over, or once no frame came for `drawing.quiet` ms. */
+function waitToDraw() {
+  const now = performance.now();
+  const quietAt = Math.max(drawing.lastArrival, drawing.drawnAt) + drawing.quiet;
+  const wait = Math.min(drawing.notBefore, quietAt) - now;
+  if (wait > 0) setTimeout(waitToDraw, wait);
   else drainBeforeDrawing();
 }
 
@@ -313,8 +324,10 @@ function applyAndMeasure() {
   const applied = drawing.lastApplied = performance.now();
   // A task queued now runs once the browser has drawn: that delay is what drawing cost.
   setTimeout(() => {
-    const cost = performance.now() - applied;
-    drawing.notBefore = cost > 30 ? performance.now() + cost : 0;
+    const now = drawing.drawnAt = performance.now();
+    const cost = now - applied;
+    drawing.notBefore = cost > 30 ? now + cost : 0;
+    drawing.quiet = Math.max(QUIET_MS, cost / 4);
   }, 0);
 }
 

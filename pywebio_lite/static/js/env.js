@@ -16,9 +16,11 @@ export const env = {
   debug: false,
 };
 
-/** Outputs of one batch that still get the fade-in; a burst beyond this just appears. */
+/** A batch of frames with more new outputs than this is a burst: it just appears, none fades in
+ * (dozens of fading elements cost the browser a composited layer each, frame after frame). */
 const ANIMATED_PER_BATCH = 64;
-let animated = 0;
+const fading = [];
+let outputs = 0;
 let scrollWanted = false;
 
 export function setEnv(spec) {
@@ -31,8 +33,8 @@ export function setEnv(spec) {
 
 /** Called for every new top-level output element before it is placed. */
 export function noteOutput(el, scope) {
-  if (env.output_animation && animated < ANIMATED_PER_BATCH) {
-    animated++;
+  if (env.output_animation && ++outputs <= ANIMATED_PER_BATCH) {
+    fading.push(el);
     el.classList.add('pwl-enter');
   }
   if (scope === 'ROOT' && env.auto_scroll_bottom) scrollWanted = true;
@@ -43,7 +45,9 @@ export function noteOutput(el, scope) {
  * scrolls when it is shown again (measuring the page for every frame would cost a layout each).
  */
 export function settle() {
-  animated = 0;
+  if (outputs > ANIMATED_PER_BATCH) for (const el of fading) el.classList.remove('pwl-enter');
+  fading.length = 0;
+  outputs = 0;
   if (!scrollWanted) return;
   if (document.hidden) {
     document.addEventListener('visibilitychange', settle, { once: true });
