@@ -190,6 +190,27 @@ def _check_action(action) -> tuple | None:
     return tuple(action)
 
 
+def _numeric_value(value, type: str) -> int | float:
+    """The initial value of a NUMBER/FLOAT input: a number, or a string holding one ("42", " 2.5 "),
+    as PyWebIO's ``value: Union[str, int]`` allows."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text) if type == FLOAT else int(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                raise ValueError(f"value of a {type} input must be a number or a numeric string, "
+                                 f"got {value!r}") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"value of a {type} input must be a finite number, got {value!r}")
+        return number
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"value of a {type} input must be a number or a numeric string")
+    return value
+
+
 def input(label: str = "", type: str = TEXT, *, validate: Callable | None = None, name: str | None = None,
           value: Any = None, action: tuple | None = None, onchange: Callable | None = None,
           placeholder: str | None = None, required: bool | None = None, readonly: bool | None = None,
@@ -204,8 +225,7 @@ def input(label: str = "", type: str = TEXT, *, validate: Callable | None = None
             raise TypeError("datalist must be a list of strings")
         datalist = [str(d) for d in datalist]
     if value is not None and type in (NUMBER, FLOAT):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"value of a {type} input must be a number")
+        value = _numeric_value(value, type)
     elif value is not None:
         value = str(value)
     spec = _merge_attrs({"type": type, "label": label, "value": value, "placeholder": placeholder,

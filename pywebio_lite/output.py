@@ -736,9 +736,6 @@ class OutputHandler(Output):
         super().__init__(spec)
         self.name = name
 
-    def __del__(self):
-        pass  # output() shows up only when embedded or shown, never on its own
-
     def reset(self, *outputs: Any) -> None:
         """Replace the content."""
         session = get_current_session()
@@ -766,10 +763,14 @@ class OutputHandler(Output):
 
 
 def output(*contents: Any) -> OutputHandler:
-    """Deprecated (PyWebIO 1.5): a placeholder to embed and update later; prefer put_scope()."""
+    """Deprecated (PyWebIO 1.5): a placeholder to embed and update later; prefer put_scope().
+
+    Like a put_xxx() result it goes to the bottom of the current scope when shown with
+    ``.show()`` or dropped as a statement; embedded in another output it goes there instead.
+    """
     name = "output-" + random_str(10)
     items = _contents(list(contents))
-    return OutputHandler({"type": "scope", "name": name, "contents": items}, name)
+    return OutputHandler(_spec("scope", None, OutputPosition.BOTTOM, name=name, contents=items), name)
 
 
 # ============================================================================ popup, toast
