@@ -16,6 +16,7 @@ import { runScript } from './script.js';
 import { download } from './download.js';
 import { setProgressbar } from './renderers/progressbar.js';
 import { setStatus } from './status.js';
+import { openApp } from './webio.js';
 
 /** Draw an output spec and put it into its scope (§4). */
 function output(spec) {
@@ -35,11 +36,6 @@ export function runMounts() {
   }
 }
 
-function openApp(spec) {
-  const url = `?app=${encodeURIComponent(spec.name)}`;
-  if (spec.new_window) open(url, '_blank', 'noopener');
-  else location.href = url;
-}
 
 const handlers = new Map(Object.entries({
   output,
@@ -51,7 +47,7 @@ const handlers = new Map(Object.entries({
   run_script: runScript,
   download,
   set_env: setEnv,
-  open_app: openApp,
+  open_app(spec) { openApp(spec.name, spec.new_window); },
   close_session() { finish(); setStatus('closed'); },
 }));
 

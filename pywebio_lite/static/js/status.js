@@ -2,9 +2,12 @@
  * The session indicator: nothing while the app runs; a small note (and a grey favicon) once the
  * app has ended ("closed") or the connection is gone ("lost").
  */
+import { sessionClosed } from './webio.js';
+
 const TEXT = { closed: 'Session ended', lost: 'Disconnected' };
 
 export function setStatus(kind) {
+  sessionClosed();
   const el = document.getElementById('pwl-status');
   if (document.documentElement.dataset.session === 'lost') return;  // keep the louder state
   document.documentElement.dataset.session = kind;
