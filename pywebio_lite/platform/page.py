@@ -31,6 +31,18 @@ _CONFIG_ATTR = "_pywebio_config"
 _global_config: dict = {}
 
 
+_LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def check_language(language) -> str:
+    """A BCP 47 language tag such as 'en', 'de' or 'zh-CN'; raises TypeError/ValueError naming `language`."""
+    if not isinstance(language, str):
+        raise TypeError(f"language must be a str such as 'en' or 'zh-CN', not {type(language).__name__}")
+    if not _LANGUAGE_RE.fullmatch(language):
+        raise ValueError(f"language must be a language tag such as 'en' or 'zh-CN'; got {language!r}")
+    return language
+
+
 def _as_list(value, name: str) -> list[str]:
     if value is None:
         return []
@@ -44,18 +56,23 @@ def _as_list(value, name: str) -> list[str]:
 class config:
     """Page settings: ``config(title=...)`` sets them for every app; ``@config(title=...)`` for one app.
 
-    Args: title, description, theme ('default' or 'dark'; sketchy/minty/yeti fall back to the
-    default look), js_code, js_file (URL or list), css_style, css_file (URL or list), manifest.
-    The environment variable PYWEBIO_THEME overrides the theme.
+    Args: title, description, theme ('default' follows the system's light/dark setting;
+    'light', 'dark', 'sketchy', 'minty', 'yeti'), js_code, js_file (URL or list), css_style,
+    css_file (URL or list), manifest, language (the language of the page's own labels, e.g.
+    'de' or 'zh-CN'; by default the browser's). The environment variable PYWEBIO_THEME overrides
+    the theme.
     """
 
     def __init__(self, *, title: str | None = None, description: str | None = None, theme: str | None = None,
                  js_code: str | None = None, js_file=(), css_style: str | None = None, css_file=(),
-                 manifest=True):
+                 manifest=True, language: str | None = None):
         self._used = True  # nothing to apply if the arguments are refused below
         if theme is not None and theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}; got {theme!r}")
+        if language is not None:
+            language = check_language(language)
         settings = {"title": title, "description": description, "theme": theme, "js_code": js_code,
+                    "language": language,
                     "js_file": _as_list(js_file, "js_file"), "css_style": css_style,
                     "css_file": _as_list(css_file, "css_file"), "manifest": manifest}
         self._settings = {k: v for k, v in settings.items() if v not in (None, [])}
@@ -189,6 +206,8 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
     """The HTML page of `app`. `base_url` is where the package's static files are served (ends in /)."""
     meta = parse_app_metadata(app)
     theme = meta.get("theme") or "default"
+    if theme not in THEMES:  # PYWEBIO_THEME is not checked earlier; PyWebIO refuses it here too
+        raise RuntimeError(f"unknown theme {theme!r} (PYWEBIO_THEME?); the themes are {', '.join(THEMES)}")
     esc = functools.partial(html.escape, quote=True)
     css_links = "".join(f'<link rel="stylesheet" href="{esc(u)}">' for u in meta.get("css_file", []))
     js_tags = "".join(f'<script src="{esc(u)}"></script>' for u in meta.get("js_file", []))
@@ -198,6 +217,8 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
     css_style = meta.get("css_style")
     style_tag = "<style>" + css_style.replace("</", "<\\/") + "</style>" if css_style else ""
     client_config = {"protocol": protocol, "debug": bool(debug), "version": version}
+    if meta.get("language"):
+        client_config["language"] = meta["language"]
     if debug:
         _preload_cache.clear()  # files may be edited while developing
     preloads = "".join(f'<link rel="modulepreload" href="{esc(base_url + rel)}">' for rel in static_module_graph())
@@ -206,7 +227,9 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
         description=esc(meta.get("description") or ""),
         base=esc(base_url),
         preloads=preloads,
-        theme=theme if theme in ("dark", "light") else "auto",  # auto follows prefers-color-scheme
+        theme="auto" if theme == "default" else theme,  # auto follows prefers-color-scheme
+        theme_class="" if theme == "default" else f"webio-theme-{theme}",  # PyWebIO's hook
+        lang=esc(meta.get("language") or "en"),
         css_links=css_links,
         style_tag=style_tag,
         js_tags=js_tags,

@@ -4,7 +4,8 @@
  *
  * Where things are: connection.js (socket, frames), commands.js (command -> handler),
  * scopes.js (scopes, output_ctl), render.js (spec -> element; renderers/<type>.js),
- * popup.js, toast.js, env.js (set_env), script.js (run_js/eval_js), download.js, highlight.js.
+ * popup.js, toast.js, env.js (set_env), script.js (run_js/eval_js), download.js, highlight.js,
+ * webio.js (the `WebIO` global), dollar.js (our small `$`, loaded when a script uses it).
  */
 import { connect, sendEvent, lastSeq } from './connection.js';
 import { applyCommands, prepareFrame, registerCommand, registerLazy } from './commands.js';
@@ -12,6 +13,7 @@ import { render, registerRenderer } from './render.js';
 import { env, settle } from './env.js';
 import { showToast } from './toast.js';
 import { setStatus } from './status.js';
+import './webio.js';
 
 const config = JSON.parse(document.body.dataset.config || '{}');
 env.debug = !!config.debug;
@@ -21,6 +23,11 @@ env.debug = !!config.debug;
 registerLazy(['"command":"input_group"', '"command":"update_input"', '"command":"destroy_form"',
   '"command":"pin_', '"type":"pin"'], () => import('./forms/index.js'));
 
+// Our small `$` (dollar.js) for scripts written for PyWebIO's page, which has jQuery: loaded
+// before the first run_js frame, or the app's own js_code, that mentions `$` or `jQuery`.
+const USES_DOLLAR = /\$|\bjQuery\b/;
+registerLazy((text) => text.includes('"command":"run_script"') && USES_DOLLAR.test(text), () => import('./dollar.js'));
+
 window.pywebio_lite = Object.freeze({
   version: config.version, env, registerCommand, registerRenderer, render, sendEvent, lastSeq,
 });
@@ -28,7 +35,9 @@ window.pywebio_lite = Object.freeze({
 /** The app's own scripts (config js_file/js_code), in order, now that the client exists. */
 async function runUserScripts() {
   const tpl = document.getElementById('pwl-user-js');
-  for (const old of tpl ? tpl.content.querySelectorAll('script') : []) {
+  const scripts = tpl ? [...tpl.content.querySelectorAll('script')] : [];
+  if (scripts.some((s) => USES_DOLLAR.test(s.textContent))) await import('./dollar.js');
+  for (const old of scripts) {
     const script = document.createElement('script');
     for (const attr of old.attributes) script.setAttribute(attr.name, attr.value);
     script.textContent = old.textContent;
