@@ -22,6 +22,7 @@ from .io_ctrl import output_register_callback
 from .session import get_current_session
 from .session.base import current_binding
 from .session.uploads import UploadError
+from .i18n import translate
 from .utils import check_dom_name_value, parse_file_size, random_str
 
 logger = logging.getLogger("pywebio_lite.session")
@@ -48,7 +49,7 @@ __all__ = ["TEXT", "NUMBER", "FLOAT", "PASSWORD", "URL", "DATE", "TIME", "COLOR"
 _INPUT_TYPES = (TEXT, NUMBER, FLOAT, PASSWORD, URL, DATE, TIME, COLOR, DATETIME_LOCAL)
 _NOT_UPDATABLE = frozenset({"action", "buttons", "code", "inline", "max_size", "max_total_size", "multiple",
                             "name", "onchange", "type", "validate"})
-_INVALID_INPUT = {"en": "Your input is not valid", "zh": "输入不合法"}
+_INVALID_INPUT = "Your input is not valid"
 _BAD_VALUE = "This value is not valid"
 
 
@@ -533,8 +534,7 @@ def _register_action(session, item: InputItem, update) -> str:
 
 
 def _user_message(session) -> str:
-    lang = str(session.info.get("user_language") or "").lower()
-    return _INVALID_INPUT["zh" if lang.startswith("zh") else "en"]
+    return translate(session, _INVALID_INPUT)
 
 
 def _run_validate(session, func: Callable, value: Any):
@@ -559,7 +559,7 @@ def _on_input_event(session, task_id: str, form_id: str, data, by_name: dict, up
     try:
         value = item.decode(data.get("value"))
     except _Bad as e:
-        update(item.name, valid_status=False, invalid_feedback=str(e))
+        update(item.name, valid_status=False, invalid_feedback=translate(session, str(e)))
         return
     if data["event_name"] == "blur":
         if item.validate is None or item.kind == "file":
@@ -616,7 +616,7 @@ def _check_submit(session, data, items: list[InputItem], by_name: dict, target, 
             values[item.name] = value
         except _Bad as e:
             logger.warning("refused a submitted value for %r: %s", item.name, e)
-            errors[item.name] = str(e)
+            errors[item.name] = translate(session, str(e))
     for name, message in errors.items():
         update(name, valid_status=False, invalid_feedback=message)
     if errors:

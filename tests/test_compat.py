@@ -130,3 +130,65 @@ class TestOutputPlaceholder:
         c = run_app(main)
         assert [s["type"] for s in c.outputs()] == ["table"]
         assert "scope" not in c.outputs()[0]["rows"][1][0]
+
+
+class TestThemesAndLanguages:
+    @pytest.mark.parametrize("theme,attr,cls", [
+        ("default", "auto", ""), ("dark", "dark", "webio-theme-dark"), ("sketchy", "sketchy", "webio-theme-sketchy"),
+        ("minty", "minty", "webio-theme-minty"), ("yeti", "yeti", "webio-theme-yeti")])
+    def test_theme_on_the_page(self, theme, attr, cls):
+        from pywebio_lite.platform.page import config, render_page
+
+        @config(theme=theme)
+        def app():
+            pass
+        html = render_page(app, base_url="/")
+        assert f'data-theme="{attr}"' in html
+        assert f'<body class="{cls}"' in html
+
+    def test_pywebio_theme_overrides_and_an_unknown_one_is_refused(self, monkeypatch):
+        from pywebio_lite.platform.page import config, render_page
+
+        @config(theme="dark")
+        def app():
+            pass
+        monkeypatch.setenv("PYWEBIO_THEME", "minty")
+        assert 'data-theme="minty"' in render_page(app, base_url="/")
+        monkeypatch.setenv("PYWEBIO_THEME", "neon")
+        with pytest.raises(RuntimeError, match="neon"):
+            render_page(app, base_url="/")
+
+    def test_config_language(self):
+        from pywebio_lite.platform.page import config, render_page
+
+        @config(language="de")
+        def app():
+            pass
+        html = render_page(app, base_url="/")
+        assert '<html lang="de"' in html and "&quot;language&quot;: &quot;de&quot;" in html
+        with pytest.raises(ValueError, match="language"):
+            config(language="de_DE")
+        with pytest.raises(TypeError, match="language"):
+            config(language=7)
+
+    def test_server_messages_in_the_session_language(self):
+        from pywebio_lite.i18n import translate
+        from pywebio_lite.session import set_env
+
+        box = {}
+
+        def main():
+            from pywebio_lite.session import get_current_session
+            session = get_current_session()
+            box["browser"] = translate(session, "Please enter a number")
+            set_env(language="fr-CA")
+            box["chosen"] = translate(session, "Please enter a number")
+            box["other"] = translate(session, "some app text")
+            with pytest.raises(ValueError, match="language"):
+                set_env(language="not a tag")
+        client = AppClient(main, session_info={"user_language": "zh-CN"}).start()
+        client.wait_closed()
+        client.close()
+        assert box == {"browser": "请输入数字", "chosen": "Veuillez saisir un nombre", "other": "some app text"}
+        env = next(c for c in client.commands if c["command"] == "set_env")
+        assert env["spec"] == {"language": "fr-CA"}

@@ -17,7 +17,7 @@ import string
 from pathlib import Path
 from typing import Callable
 
-from ..utils import unwrap_partial
+from ..utils import check_language, unwrap_partial
 
 __all__ = ["config", "seo", "render_page", "make_applications", "parse_app_metadata", "STATIC_PATH",
            "THEMES", "MAX_PAYLOAD_SIZE"]
@@ -29,18 +29,6 @@ MAX_PAYLOAD_SIZE = 200 * 1024 * 1024
 
 _CONFIG_ATTR = "_pywebio_config"
 _global_config: dict = {}
-
-
-_LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
-
-
-def check_language(language) -> str:
-    """A BCP 47 language tag such as 'en', 'de' or 'zh-CN'; raises TypeError/ValueError naming `language`."""
-    if not isinstance(language, str):
-        raise TypeError(f"language must be a str such as 'en' or 'zh-CN', not {type(language).__name__}")
-    if not _LANGUAGE_RE.fullmatch(language):
-        raise ValueError(f"language must be a language tag such as 'en' or 'zh-CN'; got {language!r}")
-    return language
 
 
 def _as_list(value, name: str) -> list[str]:

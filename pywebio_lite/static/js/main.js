@@ -14,6 +14,7 @@ import { env, settle } from './env.js';
 import { showToast } from './toast.js';
 import { setStatus } from './status.js';
 import './webio.js';
+import { t } from './i18n.js';
 
 const config = JSON.parse(document.body.dataset.config || '{}');
 env.debug = !!config.debug;
@@ -54,7 +55,7 @@ connect({
   prepare: prepareFrame,
   lost() {
     setStatus('lost');
-    showToast({ content: 'Disconnected from the server, please refresh the page', duration: 0, position: 'center', color: '#dc2626' });
+    showToast({ content: t('disconnected'), duration: 0, position: 'center', color: '#dc2626' });
   },
 });
 runUserScripts();

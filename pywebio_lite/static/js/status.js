@@ -3,15 +3,16 @@
  * app has ended ("closed") or the connection is gone ("lost").
  */
 import { sessionClosed } from './webio.js';
+import { t } from './i18n.js';
 
-const TEXT = { closed: 'Session ended', lost: 'Disconnected' };
+const TEXT = { closed: 'sessionClosed', lost: 'sessionLost' };
 
 export function setStatus(kind) {
   sessionClosed();
   const el = document.getElementById('pwl-status');
   if (document.documentElement.dataset.session === 'lost') return;  // keep the louder state
   document.documentElement.dataset.session = kind;
-  el.textContent = TEXT[kind];
+  el.textContent = t(TEXT[kind]);
   el.dataset.kind = kind;
   el.hidden = false;
   const icon = document.getElementById('pwl-favicon');
