@@ -303,11 +303,14 @@ def select(label: str = "", options: Sequence | None = None, *, multiple: bool |
            validate: Callable | None = None, name: str | None = None, value: Any = None,
            onchange: Callable | None = None, native: bool = True, required: bool | None = None,
            help_text: str | None = None, **other_html_attrs):
-    """A drop-down list (a list box with ``multiple=True``, which returns a list)."""
+    """A drop-down list (a list box with ``multiple=True``, which returns a list). ``native=False``
+    gives our searchable select: type to filter the options; chosen options show as removable chips
+    when ``multiple``."""
     specs, values = _parse_options(options, kind="select")
     _select_values(specs, values, value, many=bool(multiple))
     spec = _merge_attrs({"type": SELECT, "label": label, "options": specs, "multiple": multiple or None,
-                         "required": required, "help_text": help_text}, other_html_attrs)
+                         "native": None if native else False, "required": required, "help_text": help_text},
+                        other_html_attrs)
     return _item(spec, name, validate=validate, onchange=onchange, values=values)
 
 

@@ -192,3 +192,18 @@ class TestThemesAndLanguages:
         assert box == {"browser": "请输入数字", "chosen": "Veuillez saisir un nombre", "other": "some app text"}
         env = next(c for c in client.commands if c["command"] == "set_env")
         assert env["spec"] == {"language": "fr-CA"}
+
+
+class TestSearchableSelectSpec:
+    def test_native_false_reaches_the_browser_and_the_default_adds_nothing(self):
+        from pywebio_lite.input import input_group, select
+
+        def main():
+            input_group("g", [select("a", ["x", "y"], name="a", native=False),
+                              select("b", ["x", "y"], name="b"),
+                              select("c", ["x", "y"], name="c", multiple=True, native=False)])
+        with AppClient(main) as c:
+            inputs = c.wait_for("input_group")["spec"]["inputs"]
+            assert [i.get("native", "absent") for i in inputs] == [False, "absent", False]
+            c.submit(c.wait_for("input_group"), {"a": 1, "b": 0, "c": [0, 1]})
+            c.wait_for("destroy_form")
