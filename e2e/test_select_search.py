@@ -105,3 +105,32 @@ def test_in_a_group_with_onchange_and_as_a_pin(open_app):
     expect(page.get_by_text("mode now Car")).to_be_visible()
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_text("mode=Car city=Lyon")).to_be_visible()
+
+
+def test_pin_update_options_and_the_dark_theme(open_app, shot):
+    from pywebio_lite.output import put_buttons
+    from pywebio_lite.pin import pin_update
+    from pywebio_lite.platform.page import config
+
+    @config(theme="dark")
+    def app():
+        put_select("tags", ["red", "green"], label="Tags", multiple=True, native=False, value=["red"])
+        put_buttons(["More colours"], onclick=lambda _: pin_update(
+            "tags", options=["red", "green", "blue", "violet"], value=["blue", "violet"]))
+        put_buttons(["Show"], onclick=lambda _: put_text(f"tags={pin.tags}"))
+
+    page = open_app(app)
+    expect(page.get_by_role("button", name="Remove red")).to_be_visible()
+    page.get_by_role("button", name="More colours").click()
+    expect(page.get_by_role("button", name="Remove blue")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove violet")).to_be_visible()
+    expect(page.get_by_role("button", name="Remove red")).to_have_count(0)
+    box = page.get_by_role("combobox", name="Tags")
+    box.fill("gr")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Remove green")).to_be_visible()
+    shot(page, "select-search-dark")
+    page.keyboard.press("Escape")  # the list of a multiple select stays open for more picks
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_text("tags=['green', 'blue', 'violet']")).to_be_visible()
