@@ -57,6 +57,23 @@ class TestBehaviour:
         page.get_by_role("button", name="Submit").click()
         expect(page.get_by_text(repr("alpha = 1\n# beta = 2\ndelta = 3"))).to_be_visible()
 
+    def test_a_right_press_on_the_code_opens_the_textareas_menu(self, open_app):
+        def app():
+            textarea("Code", code={"mode": "python"}, value="alpha = 1\nbeta = 2")
+
+        page = open_app(app)
+        expect(page.locator(".pwl-editor")).to_be_visible()
+        page.evaluate("""() => document.addEventListener('contextmenu', (ev) => {
+            document.body.dataset.menuOn = ev.target.tagName; ev.preventDefault(); })""")
+        page.get_by_text("beta = 2").click(button="right", position={"x": 2, "y": 5})
+        expect(page.locator("body")).to_have_attribute("data-menu-on", "TEXTAREA")  # it has Paste
+        expect(page.get_by_label("Code")).to_be_focused()
+        page.keyboard.type("# ")
+        expect(page.get_by_label("Code")).to_have_value("alpha = 1\n# beta = 2")
+        page.get_by_text("alpha = 1").click(position={"x": 2, "y": 5})  # left presses work again after
+        page.keyboard.type("x")
+        expect(page.get_by_label("Code")).to_have_value("xalpha = 1\n# beta = 2")
+
     def test_output_placeholder_shown_goes_to_the_current_scope(self, open_app):
         def app():
             put_text("Top")

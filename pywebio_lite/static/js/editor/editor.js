@@ -304,6 +304,24 @@ class Editor {
     return true;
   }
 
+  /**
+   * A right press on the code: the textarea's own menu (Paste...) should open, so the lines let
+   * the pointer through until the menu event has passed; outside a selection the caret moves there.
+   */
+  onMenuPress(ev) {
+    ev.preventDefault();  // keep the focus in the textarea
+    const area = this.area;
+    const at = this.offsetAt(ev.clientX, ev.clientY);
+    if (at != null && (at < area.selectionStart || at > area.selectionEnd)) {
+      area.focus({ preventScroll: true });
+      area.setSelectionRange(at, at);
+    }
+    this.root.classList.add('pwl-editor-menu');
+    const done = () => setTimeout(() => this.root.classList.remove('pwl-editor-menu'));
+    document.addEventListener('contextmenu', done, { once: true, capture: true });
+    document.addEventListener('mouseup', done, { once: true, capture: true });
+  }
+
   /** Offset in the text where line `row` starts. */
   lineStart(row) {
     return this.area.value.split('\n').slice(0, row).reduce((n, line) => n + line.length + 1, 0);
@@ -336,7 +354,9 @@ class Editor {
    * start of that line, below the text to the end.
    */
   onBlankClick(ev) {
-    if (ev.target === this.area || ev.button !== 0 || this.area.disabled) return;
+    if (ev.target === this.area || this.area.disabled) return;
+    if (ev.button === 2) return this.onMenuPress(ev);
+    if (ev.button !== 0) return;
     ev.preventDefault();
     const area = this.area;
     let caret = area.value.length;
