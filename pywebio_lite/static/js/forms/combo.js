@@ -49,6 +49,8 @@ export class Combo {
     select.after(this.el);
 
     this.input.addEventListener('input', () => { this.show(true); this.filter(); });
+    // typing into a single select replaces the shown choice rather than adding to it
+    this.input.addEventListener('focus', () => { if (!this.multiple) this.input.select(); });
     this.input.addEventListener('keydown', (ev) => this.onKey(ev));
     this.input.addEventListener('click', () => this.show(!this.open || this.multiple));
     this.box.addEventListener('mousedown', (ev) => {
