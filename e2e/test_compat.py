@@ -162,6 +162,15 @@ class TestPageHooks:
         expect(page.get_by_text("clicks: 2")).to_be_visible()
         expect(page.get_by_text("made by $")).to_be_hidden()
 
+    def test_dollar_in_a_put_html_script(self, open_app):
+        from pywebio_lite.output import put_html
+
+        def app():
+            put_html('<p id="note">plain</p><script>$("#note").text("set by $").addClass("x-done")</script>')
+
+        page = open_app(app)
+        expect(page.get_by_text("set by $")).to_contain_class("x-done")
+
     def test_dollar_is_loaded_only_when_a_script_uses_it(self, open_app):
         def app():
             run_js("document.title = 'no dollar here'")

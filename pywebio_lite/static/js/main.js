@@ -25,9 +25,11 @@ registerLazy(['"command":"input_group"', '"command":"update_input"', '"command":
   '"command":"pin_', '"type":"pin"'], () => import('./forms/index.js'));
 
 // Our small `$` (dollar.js) for scripts written for PyWebIO's page, which has jQuery: loaded
-// before the first run_js frame, or the app's own js_code, that mentions `$` or `jQuery`.
+// before the first frame with a run_js script or a put_html <script> that mentions `$` or
+// `jQuery`, and before the app's own js_code if that does.
 const USES_DOLLAR = /\$|\bjQuery\b/;
-registerLazy((text) => text.includes('"command":"run_script"') && USES_DOLLAR.test(text), () => import('./dollar.js'));
+const hasScript = (text) => text.includes('"command":"run_script"') || (text.includes('"type":"html"') && /<script/i.test(text));
+registerLazy((text) => USES_DOLLAR.test(text) && hasScript(text), () => import('./dollar.js'));
 
 window.pywebio_lite = Object.freeze({
   version: config.version, env, registerCommand, registerRenderer, render, sendEvent, lastSeq,
