@@ -69,3 +69,17 @@ def test_pywebio_theme_environment_variable_wins(open_app, monkeypatch):
     page = open_app(app)
     expect(page.get_by_text("hello")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("data-theme", "yeti")
+
+
+def test_one_app_function_served_in_every_theme(page, serve):
+    """PyWebIO's theme demo: {theme: config(theme=theme)(page) for theme in themes}."""
+    def show():
+        put_text("same app")
+
+    apps = {t: config(theme=t, title=f"{t} theme")(show) for t in ("dark", "sketchy", "minty", "yeti")}
+    apps["index"] = show
+    base = serve(apps)
+    for name, attr in (("dark", "dark"), ("yeti", "yeti"), ("index", "auto"), ("minty", "minty"), ("sketchy", "sketchy")):
+        page.goto(f"{base}?app={name}")
+        expect(page.get_by_text("same app")).to_be_visible()
+        expect(page.locator("html")).to_have_attribute("data-theme", attr)

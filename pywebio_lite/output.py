@@ -579,7 +579,8 @@ def put_collapse(title: str, content: Any = (), open: bool = False, scope=None,
 
 def put_scrollable(content: Any = (), height: int | tuple = 400, keep_bottom: bool = False, border: bool = True,
                    scope=None, position: int = OutputPosition.BOTTOM, **kwargs) -> Output:
-    """A fixed-height box whose content scrolls; `height` is px or (min, max). Usable as a context manager."""
+    """A fixed-height box whose content scrolls; `height` is px, (min, max) or None (no limit).
+    Usable as a context manager."""
     if "max_height" in kwargs:
         warnings.warn("put_scrollable(max_height=) is deprecated, use height=", PyWebIOWarning, stacklevel=2)
         height = kwargs.pop("max_height")
@@ -592,8 +593,9 @@ def put_scrollable(content: Any = (), height: int | tuple = 400, keep_bottom: bo
     else:
         min_height, max_height = height, height
     for name, value in (("height", min_height), ("height", max_height)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be a number of pixels")
+        # None: no limit (PyWebIO's theme demo uses height=None for a box that grows with its content)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise TypeError(f"{name} must be a number of pixels or None")
     items = _contents(content)
     try:
         return Output(_spec("scrollable", scope, position, contents=items, min_height=min_height,

@@ -207,3 +207,36 @@ class TestSearchableSelectSpec:
             assert [i.get("native", "absent") for i in inputs] == [False, "absent", False]
             c.submit(c.wait_for("input_group"), {"a": 1, "b": 0, "c": [0, 1]})
             c.wait_for("destroy_form")
+
+
+class TestDemoPatterns:
+    """Calls PyWebIO's own demos make (its theme demo), which must work unchanged."""
+
+    def test_scrollable_without_a_height_limit(self):
+        from pywebio_lite.output import put_scrollable
+
+        def main():
+            with put_scrollable(border=False, height=None):
+                put_text("inside")
+            put_scrollable("x", height=(None, 200))
+        c = run_app(main)
+        box, inside, other = c.outputs()
+        assert box["type"] == "scrollable" and "min_height" not in box and "max_height" not in box
+        assert inside["scope"] == box["container"]
+        assert "min_height" not in other and other["max_height"] == 200
+        with pytest.raises(TypeError, match="height"):
+            run_app_raising(lambda: put_scrollable("x", height="tall"))
+
+
+def run_app_raising(body):
+    """Run `body` in a session and re-raise what it raised."""
+    box = {}
+
+    def main():
+        try:
+            body()
+        except Exception as exc:  # noqa: BLE001 - handed to the test
+            box["exc"] = exc
+    run_app(main)
+    if "exc" in box:
+        raise box["exc"]

@@ -67,15 +67,16 @@ class config:
         self._used = False
 
     def __call__(self, func: Callable) -> Callable:
-        """As a decorator: settings for this app only. The app keeps its kind (async stays async)."""
+        """As a decorator: settings for this app only. Like PyWebIO it returns a copy of the app
+        (a functools.partial holding the settings), so one function can be served with several
+        configs (``{t: config(theme=t)(page) for t in themes}``); the app keeps its kind (async
+        stays async)."""
         self._used = True
-        target = unwrap_partial(func)
-        merged = dict(getattr(target, _CONFIG_ATTR, {}), **self._settings)
-        try:
-            setattr(target, _CONFIG_ATTR, merged)
-        except AttributeError:
-            raise TypeError("@config can only decorate functions") from None
-        return func
+        if not callable(func):
+            raise TypeError("@config can only decorate functions")
+        copy = functools.partial(func)
+        copy.__dict__[_CONFIG_ATTR] = dict(_app_config(func), **self._settings)
+        return copy
 
     def __del__(self):
         # Called as a statement (not as a decorator): the settings become the global ones.
@@ -91,6 +92,17 @@ def seo(title: str, description: str | None = None, app: Callable | None = None)
     return cfg
 
 
+def _app_config(func) -> dict:
+    """The @config settings of an app: those on the outermost copy that has some."""
+    while True:
+        settings = getattr(func, "__dict__", {}).get(_CONFIG_ATTR)
+        if settings is not None:
+            return settings
+        if not isinstance(func, functools.partial):
+            return {}
+        func = func.func
+
+
 def parse_app_metadata(func: Callable) -> dict:
     """Title, description and page settings of an app: @config first, then its docstring, then
     the global config()."""
@@ -101,7 +113,7 @@ def parse_app_metadata(func: Callable) -> dict:
         meta["title"] = " ".join(title.split())
         if description.strip():
             meta["description"] = description.strip()
-    meta.update(getattr(unwrap_partial(func), _CONFIG_ATTR, {}))
+    meta.update(_app_config(func))
     env_theme = os.environ.get("PYWEBIO_THEME")
     if env_theme:
         meta["theme"] = env_theme
