@@ -29,7 +29,7 @@ registerLazy(['"command":"input_group"', '"command":"update_input"', '"command":
 // `jQuery`, and before the app's own js_code if that does.
 const USES_DOLLAR = /\$|\bjQuery\b/;
 const hasScript = (text) => text.includes('"command":"run_script"') || (text.includes('"type":"html"') && /<script/i.test(text));
-registerLazy((text) => USES_DOLLAR.test(text) && hasScript(text), () => import('./dollar.js'));
+registerLazy((text) => hasScript(text) && USES_DOLLAR.test(text), () => import('./dollar.js'));
 
 window.pywebio_lite = Object.freeze({
   version: config.version, env, registerCommand, registerRenderer, render, sendEvent, lastSeq,
