@@ -9,20 +9,22 @@ from pywebio_lite import i18n, input as input_module
 from pywebio_lite.platform.page import STATIC_PATH
 
 JS = (Path(STATIC_PATH) / "js" / "i18n.js").read_text(encoding="utf-8")
+OTHERS = (Path(STATIC_PATH) / "js" / "i18n-tables.js").read_text(encoding="utf-8")
 
 
 def js_tables() -> dict:
-    """{language: set of keys} read from i18n.js (EN, then each table in TABLES)."""
+    """{language: set of keys} read from i18n.js (EN) and i18n-tables.js (the others)."""
     en = JS[JS.index("const EN = {"):JS.index("};", JS.index("const EN = {"))]
     tables = {"en": set(re.findall(r"^\s*(\w+):", en, re.M))}
-    body = JS[JS.index("const TABLES = {"):JS.index("\n};", JS.index("const TABLES = {"))]
-    for lang, block in re.findall(r"^  (\w\w): \{(.*?)^  \},", body, re.M | re.S):
+    for lang, block in re.findall(r"^  (\w\w): \{(.*?)^  \},", OTHERS, re.M | re.S):
         tables[lang] = set(re.findall(r"(\w+): ['\"]", block))
     return tables
 
 
 def test_the_page_ships_pywebios_languages_and_more():
     assert {"en", "zh", "de", "fr", "es", "ru", "ja"} <= set(js_tables())
+    listed = re.search(r"const OTHERS = \[([^\]]*)\]", JS).group(1)
+    assert set(re.findall(r"'(\w+)'", listed)) == set(js_tables()) - {"en"}
 
 
 @pytest.mark.parametrize("lang", ["zh", "de", "fr", "es", "ru", "ja"])

@@ -14,7 +14,7 @@ import { env, settle } from './env.js';
 import { showToast } from './toast.js';
 import { setStatus } from './status.js';
 import './webio.js';
-import { t } from './i18n.js';
+import { t, tablesMissing, needTables } from './i18n.js';
 
 const config = JSON.parse(document.body.dataset.config || '{}');
 env.debug = !!config.debug;
@@ -30,6 +30,11 @@ registerLazy(['"command":"input_group"', '"command":"update_input"', '"command":
 const USES_DOLLAR = /\$|\bjQuery\b/;
 const hasScript = (text) => text.includes('"command":"run_script"') || (text.includes('"type":"html"') && /<script/i.test(text));
 registerLazy((text) => hasScript(text) && USES_DOLLAR.test(text), () => import('./dollar.js'));
+
+// The labels of a language other than English: frames wait for its table (the page's own
+// language is loading already; a set_env(language=...) frame loads it before it is applied).
+registerLazy(() => tablesMissing(), needTables);
+registerLazy((text) => text.includes('"command":"set_env"') && text.includes('"language"'), needTables);
 
 window.pywebio_lite = Object.freeze({
   version: config.version, env, registerCommand, registerRenderer, render, sendEvent, lastSeq,
