@@ -23,6 +23,7 @@ from .io_ctrl import output_register_callback
 from .session import get_current_session
 from .session.base import current_binding
 from .session.uploads import UploadError
+from .i18n import translate
 from .utils import check_dom_name_value, parse_file_size, random_str
 
 logger = logging.getLogger("pywebio_lite.session")
@@ -49,7 +50,7 @@ __all__ = ["TEXT", "NUMBER", "FLOAT", "PASSWORD", "URL", "DATE", "TIME", "COLOR"
 _INPUT_TYPES = (TEXT, NUMBER, FLOAT, PASSWORD, URL, DATE, TIME, COLOR, DATETIME_LOCAL)
 _NOT_UPDATABLE = frozenset({"action", "buttons", "code", "inline", "max_size", "max_total_size", "multiple",
                             "name", "onchange", "type", "validate"})
-_INVALID_INPUT = {"en": "Your input is not valid", "zh": "输入不合法"}
+_INVALID_INPUT = "Your input is not valid"
 _BAD_VALUE = "This value is not valid"
 
 
@@ -194,6 +195,27 @@ def _check_action(action) -> tuple | None:
     return tuple(action)
 
 
+def _numeric_value(value, type: str) -> int | float:
+    """The initial value of a NUMBER/FLOAT input: a number, or a string holding one ("42", " 2.5 "),
+    as PyWebIO's ``value: Union[str, int]`` allows."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = float(text) if type == FLOAT else int(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                raise ValueError(f"value of a {type} input must be a number or a numeric string, "
+                                 f"got {value!r}") from None
+        if number != number or number in (float("inf"), float("-inf")):
+            raise ValueError(f"value of a {type} input must be a finite number, got {value!r}")
+        return number
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError(f"value of a {type} input must be a number or a numeric string")
+    return value
+
+
 def input(label: str = "", type: str = TEXT, *, validate: Callable | None = None, name: str | None = None,
           value: Any = None, action: tuple | None = None, onchange: Callable | None = None,
           placeholder: str | None = None, required: bool | None = None, readonly: bool | None = None,
@@ -208,8 +230,7 @@ def input(label: str = "", type: str = TEXT, *, validate: Callable | None = None
             raise TypeError("datalist must be a list of strings")
         datalist = [str(d) for d in datalist]
     if value is not None and type in (NUMBER, FLOAT):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"value of a {type} input must be a number")
+        value = _numeric_value(value, type)
     elif value is not None:
         value = str(value)
     spec = _merge_attrs({"type": type, "label": label, "value": value, "placeholder": placeholder,
@@ -286,11 +307,14 @@ def select(label: str = "", options: Sequence | None = None, *, multiple: bool |
            validate: Callable | None = None, name: str | None = None, value: Any = None,
            onchange: Callable | None = None, native: bool = True, required: bool | None = None,
            help_text: str | None = None, **other_html_attrs):
-    """A drop-down list (a list box with ``multiple=True``, which returns a list)."""
+    """A drop-down list (a list box with ``multiple=True``, which returns a list). ``native=False``
+    gives our searchable select: type to filter the options; chosen options show as removable chips
+    when ``multiple``."""
     specs, values = _parse_options(options, kind="select")
     _select_values(specs, values, value, many=bool(multiple))
     spec = _merge_attrs({"type": SELECT, "label": label, "options": specs, "multiple": multiple or None,
-                         "required": required, "help_text": help_text}, other_html_attrs)
+                         "native": None if native else False, "required": required, "help_text": help_text},
+                        other_html_attrs)
     return _item(spec, name, validate=validate, onchange=onchange, values=values)
 
 
@@ -517,8 +541,7 @@ def _register_action(session, item: InputItem, update) -> str:
 
 
 def _user_message(session) -> str:
-    lang = str(session.info.get("user_language") or "").lower()
-    return _INVALID_INPUT["zh" if lang.startswith("zh") else "en"]
+    return translate(session, _INVALID_INPUT)
 
 
 def _run_validate(session, func: Callable, value: Any):
@@ -543,7 +566,7 @@ def _on_input_event(session, task_id: str, form_id: str, data, by_name: dict, up
     try:
         value = item.decode(data.get("value"))
     except _Bad as e:
-        update(item.name, valid_status=False, invalid_feedback=str(e))
+        update(item.name, valid_status=False, invalid_feedback=translate(session, str(e)))
         return
     if data["event_name"] == "blur":
         if item.validate is None or item.kind == "file":
@@ -600,7 +623,7 @@ def _check_submit(session, data, items: list[InputItem], by_name: dict, target, 
             values[item.name] = value
         except _Bad as e:
             logger.warning("refused a submitted value for %r: %s", item.name, e)
-            errors[item.name] = str(e)
+            errors[item.name] = translate(session, str(e))
     for name, message in errors.items():
         update(name, valid_status=False, invalid_feedback=message)
     if errors:

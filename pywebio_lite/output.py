@@ -613,7 +613,8 @@ def put_collapse(title: str, content: Any = (), open: bool = False, scope=None,
 
 def put_scrollable(content: Any = (), height: int | tuple = 400, keep_bottom: bool = False, border: bool = True,
                    scope=None, position: int = OutputPosition.BOTTOM, **kwargs) -> Output:
-    """A fixed-height box whose content scrolls; `height` is px or (min, max). Usable as a context manager."""
+    """A fixed-height box whose content scrolls; `height` is px, (min, max) or None (no limit).
+    Usable as a context manager."""
     if "max_height" in kwargs:
         warnings.warn("put_scrollable(max_height=) is deprecated, use height=", PyWebIOWarning, stacklevel=2)
         height = kwargs.pop("max_height")
@@ -626,8 +627,9 @@ def put_scrollable(content: Any = (), height: int | tuple = 400, keep_bottom: bo
     else:
         min_height, max_height = height, height
     for name, value in (("height", min_height), ("height", max_height)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise TypeError(f"{name} must be a number of pixels")
+        # None: no limit (PyWebIO's theme demo uses height=None for a box that grows with its content)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise TypeError(f"{name} must be a number of pixels or None")
     items = _contents(content)
     try:
         return Output(_spec("scrollable", scope, position, contents=items, min_height=min_height,
@@ -770,9 +772,6 @@ class OutputHandler(Output):
         super().__init__(spec)
         self.name = name
 
-    def __del__(self):
-        pass  # output() shows up only when embedded or shown, never on its own
-
     def reset(self, *outputs: Any) -> None:
         """Replace the content."""
         session = get_current_session()
@@ -800,10 +799,14 @@ class OutputHandler(Output):
 
 
 def output(*contents: Any) -> OutputHandler:
-    """Deprecated (PyWebIO 1.5): a placeholder to embed and update later; prefer put_scope()."""
+    """Deprecated (PyWebIO 1.5): a placeholder to embed and update later; prefer put_scope().
+
+    Like a put_xxx() result it goes to the bottom of the current scope when shown with
+    ``.show()`` or dropped as a statement; embedded in another output it goes there instead.
+    """
     name = "output-" + random_str(10)
     items = _contents(list(contents))
-    return OutputHandler({"type": "scope", "name": name, "contents": items}, name)
+    return OutputHandler(_spec("scope", None, OutputPosition.BOTTOM, name=name, contents=items), name)
 
 
 # ============================================================================ popup, toast

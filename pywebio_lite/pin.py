@@ -59,7 +59,8 @@ def put_select(name: str, options: Sequence | None = None, *, label: str = "", m
                value: Any = None, native: bool | None = None, help_text: str | None = None, scope=None,
                position: int = OutputPosition.BOTTOM) -> Output:
     """A drop-down pin."""
-    item = _input.select(label, options, multiple=multiple, name=name, value=value, help_text=help_text)
+    item = _input.select(label, options, multiple=multiple, name=name, value=value, help_text=help_text,
+                         native=native is not False)  # PyWebIO's default (None) is the native select
     return _pin_output(item, scope, position)
 
 

@@ -14,9 +14,12 @@ What cannot be known from the header, and what we chose:
 * Windows 11 sends "Windows NT 10.0" and is reported as Windows 10; macOS 11+ browsers freeze the
   version at 10.15.7; Chrome's reduced UA sends "Android 10; K" with no real model (we report a
   "Generic Smartphone"/"Generic Tablet").
-* ``is_bot`` means "not a person at an interactive browser": crawlers (Googlebot, bingbot, ...),
-  HTTP tools and libraries (curl, Wget, python-requests, ...) and headless browsers
-  (HeadlessChrome).  Their device family is "Spider" and is_mobile/is_tablet/is_pc are False.
+* The flags follow the ``user_agents`` package (PyWebIO documents its classification), checked
+  against that package's own test cases: ``is_bot`` is True for crawlers (Googlebot, bingbot,
+  Scrapy, Python-urllib, ...), whose device family is "Spider"; a headless browser is the
+  computer it runs on (HeadlessChrome on Linux: ``is_pc`` True, ``is_bot`` False); HTTP tools
+  (curl, Wget, python-requests, ...) name the browser family and set no flag.  Windows RT (Windows
+  on ARM) is both a tablet and a PC, as there.
 * Versions keep at most 3 numeric parts for browsers (major.minor.patch) and 4 for systems.
 """
 from __future__ import annotations
@@ -141,10 +144,10 @@ def _after(segment: str, marker: str) -> str:
 # Bots and tools
 
 # Words that mark a crawler when found in a product name (case-insensitive).
-_BOT_WORDS = ("bot", "crawl", "spider", "slurp", "fetcher", "scraper", "externalhit",
-              "headless", "lighthouse")
+_BOT_WORDS = ("bot", "crawl", "spider", "slurp", "fetcher", "scraper", "externalhit")
 
 # HTTP clients that are not browsers; reported as the browser family with their own spelling.
+# Those in _CRAWLING_TOOLS count as bots (as in user_agents), the others set no flag.
 _TOOLS = {
     "curl": "curl", "wget": "Wget", "python-requests": "Python Requests",
     "python-urllib": "Python-urllib", "python-httpx": "httpx", "aiohttp": "aiohttp",
@@ -153,18 +156,17 @@ _TOOLS = {
     "libwww-perl": "libwww-perl", "postmanruntime": "PostmanRuntime", "httpie": "HTTPie",
     "scrapy": "Scrapy", "powershell": "PowerShell", "insomnia": "Insomnia",
 }
+_CRAWLING_TOOLS = frozenset({"Python-urllib", "Java", "Scrapy"})
 
 
 def _bot_name(tokens: _Tokens) -> Optional[tuple]:
-    """(family, version) if the UA is a crawler or tool, else None."""
+    """(family, version) if the UA is a crawler or an HTTP tool, else None."""
     if tokens.products:
         first = tokens.products[0][0].lower()
         if first in _TOOLS:
             return _TOOLS[first], tokens.products[0][1]
     for name, version in tokens.products:
         low = name.lower()
-        if low == "headlesschrome":
-            return "HeadlessChrome", version
         if any(word in low for word in _BOT_WORDS):
             return name, version
     for seg in tokens.segments:
@@ -208,6 +210,17 @@ def _parse_os(t: _Tokens) -> Family:
         return _family("iOS", _after(ios, " OS "), 4)
     if t.has("CriOS") or t.has("FxiOS") or t.has("EdgiOS") or t.has("OPiOS"):
         return Family("iOS")
+
+    if any("Silk/" in seg for seg in t.segments):
+        return Family("Android")  # old Kindle Fire: a Macintosh UA with Silk in the comment
+    seg = t.segment_starting("RIM Tablet OS")
+    if seg is not None:
+        return _family("BlackBerry Tablet OS", _after(seg, "RIM Tablet OS"), 4)
+    if t.segment_starting("BlackBerry") is not None or t.lower.startswith("blackberry"):
+        return Family("BlackBerry OS")
+    seg = t.segment_starting("SymbianOS")
+    if seg is not None:
+        return _family("Symbian OS", seg.partition("/")[2], 4)
 
     seg = t.segment_starting("Windows Phone")
     if seg is not None:
@@ -370,6 +383,8 @@ def _parse_browser(t: _Tokens, os_family: str, phone_hint: bool) -> Family:
         return _family("Firefox Mobile" if mobile else "Firefox", t.version_of("Firefox"))
     if t.has("CriOS"):
         return _family("Chrome Mobile iOS", t.version_of("CriOS"))
+    if t.has("HeadlessChrome"):
+        return _family("HeadlessChrome", t.version_of("HeadlessChrome"))
     if t.has("Chrome") or t.has("Chromium"):
         version = t.version_of("Chrome") or t.version_of("Chromium")
         if android:
@@ -465,6 +480,8 @@ def _fill(ua: UserAgent, text: str) -> None:
     bot = _bot_name(t)
     if bot is not None:
         ua.browser = _family(bot[0], bot[1])
+        if bot[0] in _TOOLS.values() and bot[0] not in _CRAWLING_TOOLS:
+            return  # an HTTP tool: no device, no flag
         ua.device = Device("Spider", "Spider", "Desktop")
         ua.is_bot = True
         return
@@ -483,8 +500,8 @@ def _fill(ua: UserAgent, text: str) -> None:
         device = Device("iPhone", "Apple", "iPhone")
     elif os_.family == "Android":
         model = _android_model(t)
-        if "Tablet" in segments or (t.has("Silk") and not has_mobile_product):
-            tablet = True
+        if "Tablet" in segments or t.has("Silk") or (model or "").startswith("KF"):
+            tablet = True  # every Kindle Fire is a tablet, even when its Silk says "Mobile"
         elif has_mobile_product or "Mobile" in segments:
             phone = True
         else:
@@ -495,10 +512,16 @@ def _fill(ua: UserAgent, text: str) -> None:
             device = _android_device(model, tablet)
     elif os_.family == "Windows Phone":
         phone = True
-    elif os_.family == "Windows" and "ARM" in segments and "Touch" in segments:
+    elif os_.family == "Windows" and "ARM" in segments:
+        tablet = True  # Windows RT
+    elif os_.family == "BlackBerry Tablet OS":
         tablet = True
-    elif "opera mini/" in t.lower or "blackberry" in t.lower \
-            or "kaios" in t.lower:
+        device = Device("BlackBerry Playbook", "BlackBerry", "Playbook")
+    elif any("Silk/" in seg for seg in segments):
+        tablet = True
+        device = Device("Kindle", "Amazon", "Kindle")
+    elif os_.family in ("BlackBerry OS", "Symbian OS") or "opera mini/" in t.lower \
+            or "kaios" in t.lower or "j2me" in t.lower:
         phone = True
     elif os_.family == "Mac OS X" and t.segment_starting("Macintosh") is not None:
         device = Device("Mac", "Apple", "Mac")
@@ -507,6 +530,10 @@ def _fill(ua: UserAgent, text: str) -> None:
     ua.browser = _parse_browser(t, os_.family, phone)
     ua.is_mobile = phone
     ua.is_tablet = tablet
-    ua.is_pc = not (phone or tablet) and os_.family in (
-        "Windows", "Mac OS X", "Linux", "Ubuntu", "Fedora", "Chrome OS", "FreeBSD")
-    ua.is_touch_capable = phone or tablet or "Touch" in segments
+    pc_os = os_.family in ("Windows", "Mac OS X", "Linux", "Ubuntu", "Fedora", "Chrome OS", "FreeBSD")
+    # Windows RT is a tablet that is also a PC (as in user_agents).
+    ua.is_pc = pc_os and (not (phone or tablet) or os_.family == "Windows")
+    # Touch: the touch systems, and Windows when it says so. BlackBerry OS, Symbian and J2ME
+    # phones are keypad phones to user_agents.
+    ua.is_touch_capable = tablet or "Touch" in segments or os_.family in (
+        "iOS", "Android", "Windows Phone", "KaiOS") or (os_.family == "Windows" and "ARM" in segments)

@@ -10,7 +10,7 @@ import string
 
 __all__ = [
     "random_str", "session_id", "task_id", "parse_file_size", "check_dom_name_value", "iscoroutinefunction",
-    "isgeneratorfunction", "unwrap_partial", "get_free_port",
+    "isgeneratorfunction", "unwrap_partial", "get_free_port", "check_language",
 ]
 
 _ALPHABET = string.ascii_letters + string.digits
@@ -90,3 +90,15 @@ def get_free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("", 0))
         return s.getsockname()[1]
+
+
+_LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def check_language(language) -> str:
+    """A BCP 47 language tag such as 'en', 'de' or 'zh-CN'; raises TypeError/ValueError naming `language`."""
+    if not isinstance(language, str):
+        raise TypeError(f"language must be a str such as 'en' or 'zh-CN', not {type(language).__name__}")
+    if not _LANGUAGE_RE.fullmatch(language):
+        raise ValueError(f"language must be a language tag such as 'en' or 'zh-CN'; got {language!r}")
+    return language

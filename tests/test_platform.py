@@ -75,8 +75,16 @@ class TestConfig:
 
     def test_decorator_is_per_app_and_keeps_async(self):
         decorated = config(title="Async app", theme="dark")(coro_app)
-        assert decorated is coro_app and asyncio.iscoroutinefunction(decorated)
-        assert parse_app_metadata(coro_app)["title"] == "Async app"
+        assert asyncio.iscoroutinefunction(decorated)
+        assert parse_app_metadata(decorated)["title"] == "Async app"
+        assert parse_app_metadata(coro_app).get("title") != "Async app"  # the original is untouched
+
+    def test_one_function_served_with_several_configs(self):
+        # PyWebIO's theme demo: {t: config(theme=t)(page) for t in themes}
+        apps = {t: config(theme=t, title=t)(task_2) for t in ("dark", "minty", "yeti")}
+        assert {t: parse_app_metadata(a)["theme"] for t, a in apps.items()} == {"dark": "dark", "minty": "minty", "yeti": "yeti"}
+        stacked = config(css_style="p{}")(apps["dark"])
+        assert parse_app_metadata(stacked)["theme"] == "dark" and parse_app_metadata(stacked)["css_style"] == "p{}"
         assert "title" not in page._global_config
 
     def test_call_as_statement_sets_global(self):
@@ -85,8 +93,8 @@ class TestConfig:
         assert parse_app_metadata(task_1)["title"] == "Task one"  # the docstring wins
 
     def test_seo_is_config(self):
-        seo("SEO title", "SEO description", app=task_2)
-        assert parse_app_metadata(task_2)["title"] == "SEO title"
+        app = seo("SEO title", "SEO description", app=task_2)
+        assert parse_app_metadata(app)["title"] == "SEO title"
 
     def test_bad_theme_and_files(self):
         with pytest.raises(ValueError):

@@ -325,7 +325,7 @@ class TestOutputSpecs:
         for i in range(3):
             c.click(spec, i)
         c.wait_until(lambda: len(got) == 3)
-        assert got[0] is marker and {"k": 1} in got and 3 in got
+        assert any(v is marker for v in got) and {"k": 1} in got and 3 in got  # clicks run concurrently
         c.close()
 
     def test_bad_button_index_is_dropped_and_app_keeps_running(self, caplog):

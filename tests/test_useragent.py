@@ -136,10 +136,10 @@ CASES = [
     # --- automation, crawlers and tools
     ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
      "HeadlessChrome/120.0.6099.28 Safari/537.36",
-     "HeadlessChrome", (120, 0, 6099), "Windows", (10,), "Spider", "bot"),
+     "HeadlessChrome", (120, 0, 6099), "Windows", (10,), "Other", "pc"),
     ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
      "HeadlessChrome/120.0.6099.28 Safari/537.36",
-     "HeadlessChrome", (120, 0, 6099), "Linux", (), "Spider", "bot"),
+     "HeadlessChrome", (120, 0, 6099), "Linux", (), "Other", "pc"),
     ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
      "Googlebot", (2, 1), "Other", (), "Spider", "bot"),
     ("Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 "
@@ -155,9 +155,9 @@ CASES = [
     ("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.0; "
      "+https://openai.com/gptbot)",
      "GPTBot", (1, 0), "Other", (), "Spider", "bot"),
-    ("curl/8.4.0", "curl", (8, 4, 0), "Other", (), "Spider", "bot"),
-    ("Wget/1.21.3", "Wget", (1, 21, 3), "Other", (), "Spider", "bot"),
-    ("python-requests/2.31.0", "Python Requests", (2, 31, 0), "Other", (), "Spider", "bot"),
+    ("curl/8.4.0", "curl", (8, 4, 0), "Other", (), "Other", "none"),
+    ("Wget/1.21.3", "Wget", (1, 21, 3), "Other", (), "Other", "none"),
+    ("python-requests/2.31.0", "Python Requests", (2, 31, 0), "Other", (), "Other", "none"),
     ("Python-urllib/3.11", "Python-urllib", (3, 11), "Other", (), "Spider", "bot"),
     # --- nothing useful
     ("", "Other", (), "Other", (), "Other", "none"),
@@ -276,9 +276,10 @@ class TestDevices:
         assert ua.device == Device("Mac", "Apple", "Mac")
         assert ua.is_pc and not ua.is_tablet and not ua.is_touch_capable
 
-    def test_windows_arm_touch_is_tablet(self):
+    def test_windows_arm_touch_is_tablet_and_pc(self):
+        # Windows RT: user_agents calls it a tablet and a PC.
         ua = parse("Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.2; ARM; Trident/6.0; Touch)")
-        assert ua.is_tablet and ua.is_touch_capable and not ua.is_pc
+        assert ua.is_tablet and ua.is_touch_capable and ua.is_pc
 
     def test_windows_touch_laptop(self):
         ua = parse("Mozilla/5.0 (Windows NT 6.3; Win64; x64; Trident/7.0; Touch; rv:11.0) "
@@ -324,7 +325,10 @@ class TestStr:
             "Samsung SM-G991B / Android 13 / Chrome Mobile 120.0.6099"
 
     def test_bot(self):
-        assert str(parse("curl/8.4.0")) == "Spider / Other / curl 8.4.0"
+        assert str(parse("Python-urllib/3.11")) == "Spider / Other / Python-urllib 3.11"
+
+    def test_tool(self):
+        assert str(parse("curl/8.4.0")) == "Other / Other / curl 8.4.0"
 
     def test_empty(self):
         assert str(parse("")) == "Other / Other / Other"
@@ -421,3 +425,85 @@ class TestRobustness:
                      "(Android)", "(Linux; Android 14; Build/)", "(compatible; +http://)",
                      "(Macintosh; Mac OS X)", "(; Android ;)", "(MSIE)", "(Trident/; rv:)"]:
             _check(_fill_directly(text))
+
+
+# The User-Agent strings of the ``user_agents`` package's own tests (user-agents 2.2.0, the library
+# PyWebIO's session.info.user_agent documents), with the flags that package gives each:
+#   (ua, is_mobile, is_tablet, is_pc, is_touch_capable, is_bot)
+# plus headless Chrome and common current browsers, phones and tablets, compared the same way.
+USER_AGENTS_CASES = [
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 5_1 like Mac OS X) AppleWebKit/534.46 (KHTML, like Gecko) "
+     "Version/5.1 Mobile/9B179 Safari/7534.48.3", 1, 0, 0, 1, 0),
+    ("Mozilla/5.0(iPad; U; CPU iPhone OS 3_2 like Mac OS X; en-us) AppleWebKit/531.21.10 (KHTML, like Gecko) "
+     "Version/4.0.4 Mobile/7B314 Safari/531.21.10", 0, 1, 0, 1, 0),
+    ("Mozilla/5.0 (Linux; U; Android 2.2; en-us; SCH-I800 Build/FROYO) AppleWebKit/533.1 (KHTML, like Gecko) "
+     "Version/4.0 Mobile Safari/533.1", 1, 0, 0, 1, 0),
+    ("Mozilla/5.0 (Linux; U; Android 4.0.4; en-gb; GT-I9300 Build/IMM76D) AppleWebKit/534.30 (KHTML, like Gecko) "
+     "Version/4.0 Mobile Safari/534.30", 1, 0, 0, 1, 0),
+    ("Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10_6_3; en-us; Silk/1.1.0-80) AppleWebKit/533.16 "
+     "(KHTML, like Gecko) Version/5.0 Safari/533.16 Silk-Accelerated=true", 0, 1, 0, 1, 0),
+    ("Mozilla/5.0 (PlayBook; U; RIM Tablet OS 2.0.1; en-US) AppleWebKit/535.8+ (KHTML, like Gecko) "
+     "Version/7.2.0.1 Safari/535.8+", 0, 1, 0, 1, 0),
+    ("Mozilla/5.0 (Linux; Android 4.1.1; Nexus 7 Build/JRO03D) AppleWebKit/535.19 (KHTML, like Gecko) "
+     "Chrome/18.0.1025.166  Safari/535.19", 0, 1, 0, 1, 0),
+    ("Mozilla/5.0 (compatible; MSIE 9.0; Windows Phone OS 7.5; Trident/5.0; IEMobile/9.0; SAMSUNG; SGH-i917)",
+     1, 0, 0, 1, 0),
+    ("Mozilla/5.0 (BlackBerry; U; BlackBerry 9800; zh-TW) AppleWebKit/534.8+ (KHTML, like Gecko) "
+     "Version/6.0.0.448 Mobile Safari/534.8+", 1, 0, 0, 0, 0),
+    ("BlackBerry9700/5.0.0.862 Profile/MIDP-2.1 Configuration/CLDC-1.1 VendorID/331 UNTRUSTED/1.0 3gpp-gba",
+     1, 0, 0, 0, 0),
+    ("Mozilla/5.0 (BlackBerry; U; BlackBerry 9930; en-US) AppleWebKit/534.11+ (KHTML, like Gecko) "
+     "Version/7.0.0.241 Mobile Safari/534.11+", 1, 0, 0, 0, 0),
+    ("Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.2; ARM; Trident/6.0)", 0, 1, 1, 1, 0),
+    ("Opera/9.80 (J2ME/MIDP; Opera Mini/9.80 (J2ME/22.478; U; en) Presto/2.5.25 Version/10.54",
+     1, 0, 0, 0, 0),
+    ("Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.2; Trident/6.0)", 0, 0, 1, 0, 0),
+    ("Mozilla/5.0 (compatible; MSIE 10.0; Windows NT 6.2; Trident/6.0; Touch)", 0, 0, 1, 1, 0),
+    ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_6_8) AppleWebKit/537.13+ (KHTML, like Gecko) "
+     "Version/5.1.7 Safari/534.57.2", 0, 0, 1, 0, 0),
+    ("Mozilla/5.0 (compatible; MSIE 9.0; Windows NT 6.1; Trident/5.0)", 0, 0, 1, 0, 0),
+    ("Mozilla/5.0 (X11; Ubuntu; Linux i686; rv:15.0) Gecko/20100101 Firefox/15.0.1", 0, 0, 1, 0, 0),
+    ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", 0, 0, 0, 0, 1),
+    ("Mozilla/5.0 (SymbianOS/9.4; Series60/5.0 NokiaN97-1/12.0.024; Profile/MIDP-2.1 "
+     "Configuration/CLDC-1.1; en-us) AppleWebKit/525 (KHTML, like Gecko) BrowserNG/7.1.12344", 1, 0, 0, 0, 0),
+    ("Mozilla/5.0 (Android; Mobile; rv:27.0) Gecko/27.0 Firefox/27.0", 1, 0, 0, 1, 0),
+    ("Mozilla/5.0 (X11; Linux x86_64; rv:38.0) Gecko/20100101 Thunderbird/38.2.0 Lightning/4.0.2",
+     0, 0, 1, 0, 0),
+    ("Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 6.1; Trident/6.0; Microsoft Outlook 15.0.4420)",
+     0, 0, 1, 0, 0),
+    ("Mozilla/5.0 (X11; CrOS i686 0.12.433) AppleWebKit/534.30 (KHTML, like Gecko) Chrome/12.0.742.77 "
+     "Safari/534.30", 0, 0, 1, 0, 0),
+    # headless Chrome (what Playwright's Chromium sends) and current browsers
+    ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 "
+     "Safari/537.36", 0, 0, 1, 0, 0),
+    (CHROME_WIN, 0, 0, 1, 0, 0),
+    (SAFARI_MAC, 0, 0, 1, 0, 0),
+    (SAFARI_IPHONE, 1, 0, 0, 1, 0),
+    (CHROME_ANDROID_SAMSUNG, 1, 0, 0, 1, 0),
+    ("Mozilla/5.0 (iPad; CPU OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+     "Version/17.1 Mobile/15E148 Safari/604.1", 0, 1, 0, 1, 0),
+    ("Mozilla/5.0 (Linux; Android 12; SM-X706B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 "
+     "Safari/537.36", 0, 1, 0, 1, 0),
+    ("Mozilla/5.0 (Linux; U; Android 4.0.3; en-us; KFTT Build/IML74K) AppleWebKit/535.19 (KHTML, like Gecko) "
+     "Silk/3.4 Mobile Safari/535.19 Silk-Accelerated=true", 0, 1, 0, 1, 0),
+    ("Mozilla/5.0 (Android 14; Mobile; rv:121.0) Gecko/121.0 Firefox/121.0", 1, 0, 0, 1, 0),
+    ("curl/8.4.0", 0, 0, 0, 0, 0),
+    ("python-requests/2.31.0", 0, 0, 0, 0, 0),
+    ("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", 0, 0, 0, 0, 1),
+]
+
+
+@pytest.mark.parametrize("ua,mobile,tablet,pc,touch,bot", USER_AGENTS_CASES,
+                         ids=[f"ua{i:02d}" for i in range(len(USER_AGENTS_CASES))])
+def test_flags_match_the_user_agents_package(ua, mobile, tablet, pc, touch, bot):
+    got = parse(ua)
+    assert (got.is_mobile, got.is_tablet, got.is_pc, got.is_touch_capable, got.is_bot) == \
+        (bool(mobile), bool(tablet), bool(pc), bool(touch), bool(bot))
+
+
+def test_headless_chrome_on_linux_is_a_pc_not_a_bot():
+    ua = parse("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "HeadlessChrome/120.0.6099.28 Safari/537.36")
+    assert ua.is_pc and not ua.is_bot
+    assert ua.browser.family == "HeadlessChrome" and ua.os.family == "Linux"
+    assert str(ua) == "PC / Linux / HeadlessChrome 120.0.6099"

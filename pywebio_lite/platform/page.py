@@ -15,7 +15,7 @@ import re
 import string
 from typing import Callable
 
-from ..utils import unwrap_partial
+from ..utils import check_language, unwrap_partial
 
 __all__ = ["config", "seo", "render_page", "make_applications", "parse_app_metadata", "STATIC_PATH",
            "THEMES", "MAX_PAYLOAD_SIZE"]
@@ -42,33 +42,39 @@ def _as_list(value, name: str) -> list[str]:
 class config:
     """Page settings: ``config(title=...)`` sets them for every app; ``@config(title=...)`` for one app.
 
-    Args: title, description, theme ('default' or 'dark'; sketchy/minty/yeti fall back to the
-    default look), js_code, js_file (URL or list), css_style, css_file (URL or list), manifest.
-    The environment variable PYWEBIO_THEME overrides the theme.
+    Args: title, description, theme ('default' follows the system's light/dark setting;
+    'light', 'dark', 'sketchy', 'minty', 'yeti'), js_code, js_file (URL or list), css_style,
+    css_file (URL or list), manifest, language (the language of the page's own labels, e.g.
+    'de' or 'zh-CN'; by default the browser's). The environment variable PYWEBIO_THEME overrides
+    the theme.
     """
 
     def __init__(self, *, title: str | None = None, description: str | None = None, theme: str | None = None,
                  js_code: str | None = None, js_file=(), css_style: str | None = None, css_file=(),
-                 manifest=True):
+                 manifest=True, language: str | None = None):
         self._used = True  # nothing to apply if the arguments are refused below
         if theme is not None and theme not in THEMES:
             raise ValueError(f"theme must be one of {', '.join(THEMES)}; got {theme!r}")
+        if language is not None:
+            language = check_language(language)
         settings = {"title": title, "description": description, "theme": theme, "js_code": js_code,
+                    "language": language,
                     "js_file": _as_list(js_file, "js_file"), "css_style": css_style,
                     "css_file": _as_list(css_file, "css_file"), "manifest": manifest}
         self._settings = {k: v for k, v in settings.items() if v not in (None, [])}
         self._used = False
 
     def __call__(self, func: Callable) -> Callable:
-        """As a decorator: settings for this app only. The app keeps its kind (async stays async)."""
+        """As a decorator: settings for this app only. Like PyWebIO it returns a copy of the app
+        (a functools.partial holding the settings), so one function can be served with several
+        configs (``{t: config(theme=t)(page) for t in themes}``); the app keeps its kind (async
+        stays async)."""
         self._used = True
-        target = unwrap_partial(func)
-        merged = dict(getattr(target, _CONFIG_ATTR, {}), **self._settings)
-        try:
-            setattr(target, _CONFIG_ATTR, merged)
-        except AttributeError:
-            raise TypeError("@config can only decorate functions") from None
-        return func
+        if not callable(func):
+            raise TypeError("@config can only decorate functions")
+        copy = functools.partial(func)
+        copy.__dict__[_CONFIG_ATTR] = dict(_app_config(func), **self._settings)
+        return copy
 
     def __del__(self):
         # Called as a statement (not as a decorator): the settings become the global ones.
@@ -84,6 +90,17 @@ def seo(title: str, description: str | None = None, app: Callable | None = None)
     return cfg
 
 
+def _app_config(func) -> dict:
+    """The @config settings of an app: those on the outermost copy that has some."""
+    while True:
+        settings = getattr(func, "__dict__", {}).get(_CONFIG_ATTR)
+        if settings is not None:
+            return settings
+        if not isinstance(func, functools.partial):
+            return {}
+        func = func.func
+
+
 def parse_app_metadata(func: Callable) -> dict:
     """Title, description and page settings of an app: @config first, then its docstring, then
     the global config()."""
@@ -95,7 +112,7 @@ def parse_app_metadata(func: Callable) -> dict:
         meta["title"] = " ".join(title.split())
         if description.strip():
             meta["description"] = description.strip()
-    meta.update(getattr(unwrap_partial(func), _CONFIG_ATTR, {}))
+    meta.update(_app_config(func))
     env_theme = os.environ.get("PYWEBIO_THEME")
     if env_theme:
         meta["theme"] = env_theme
@@ -194,6 +211,8 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
     """
     meta = parse_app_metadata(app)
     theme = meta.get("theme") or "default"
+    if theme not in THEMES:  # PYWEBIO_THEME is not checked earlier; PyWebIO refuses it here too
+        raise RuntimeError(f"unknown theme {theme!r} (PYWEBIO_THEME?); the themes are {', '.join(THEMES)}")
     esc = functools.partial(html.escape, quote=True)
     css_links = "".join(f'<link rel="stylesheet" href="{esc(u)}">' for u in meta.get("css_file", []))
     js_tags = "".join(f'<script src="{esc(u)}"></script>' for u in meta.get("js_file", []))
@@ -205,6 +224,8 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
     client_config = {"protocol": protocol, "debug": bool(debug), "version": version}
     if max_text_size:
         client_config["max_text_size"] = int(max_text_size)
+    if meta.get("language"):
+        client_config["language"] = meta["language"]
     if debug:
         _preload_cache.clear()  # files may be edited while developing
     plan = None
@@ -224,7 +245,9 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
         base=esc(base_url),
         preloads=preloads,
         main_js=esc(main_js),
-        theme=theme if theme in ("dark", "light") else "auto",  # auto follows prefers-color-scheme
+        theme="auto" if theme == "default" else theme,  # auto follows prefers-color-scheme
+        theme_class="" if theme == "default" else f"webio-theme-{theme}",  # PyWebIO's hook
+        lang=esc(meta.get("language") or "en"),
         css_links=css_links,
         style_tag=style_tag,
         js_tags=js_tags,

@@ -16,7 +16,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..exceptions import SessionClosedException, SessionException, SessionNotFoundException
-from ..utils import check_dom_name_value, iscoroutinefunction, isgeneratorfunction
+from ..utils import check_dom_name_value, check_language, iscoroutinefunction, isgeneratorfunction
 from .base import Session, current_binding, get_current_session, get_current_task_id
 from .threadbased import ThreadBasedSession
 
@@ -157,12 +157,13 @@ def download(name: str, content: bytes) -> None:
 _ENV_KEYS = {
     "title": str, "output_animation": bool, "auto_scroll_bottom": bool, "http_pull_interval": int,
     "input_panel_fixed": bool, "input_panel_min_height": int, "input_panel_init_height": int,
-    "input_auto_focus": bool, "output_max_width": str,
+    "input_auto_focus": bool, "output_max_width": str, "language": str,
 }
 
 
 def set_env(**env_info) -> None:
-    """Page settings: title, output_animation, auto_scroll_bottom, output_max_width, input panel keys..."""
+    """Page settings: title, output_animation, auto_scroll_bottom, output_max_width, input panel keys...
+    and ``language`` (pywebio_lite's own: the language of the built-in labels and messages, e.g. 'de')."""
     for key, value in env_info.items():
         if key not in _ENV_KEYS:
             raise ValueError(f"set_env() got an unknown setting {key!r}; known: {', '.join(_ENV_KEYS)}")
@@ -171,7 +172,11 @@ def set_env(**env_info) -> None:
             raise TypeError(f"set_env({key}=...) needs an int, got {type(value).__name__}")
         if kind is str and not isinstance(value, str):
             raise TypeError(f"set_env({key}=...) needs a str, got {type(value).__name__}")
-    get_current_session().send_task_command("set_env", env_info)
+    session = get_current_session()
+    if "language" in env_info:
+        # The language of the built-in labels and messages from now on (pywebio_lite.i18n).
+        session.language_choice = check_language(env_info["language"])
+    session.send_task_command("set_env", env_info)
 
 
 def go_app(name: str, new_window: bool = True) -> None:

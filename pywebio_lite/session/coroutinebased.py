@@ -31,18 +31,24 @@ __all__ = ["CoroutineBasedSession", "TaskHandler"]
 
 
 class TaskHandler:
-    """Handle of a coroutine started with run_async(): `close()` cancels it, `closed()` tells if it ended."""
+    """Handle of a coroutine started with run_async(): `close()` cancels it, `closed()` tells if it ended.
 
-    __slots__ = ("_task",)
+    As in PyWebIO, `closed()` is True as soon as `close()` was called (the cancellation reaches
+    the coroutine at its next await), and stays True even if the coroutine swallows it.
+    """
+
+    __slots__ = ("_task", "_closed")
 
     def __init__(self, task: asyncio.Task):
         self._task = task
+        self._closed = False
 
     def close(self) -> None:
+        self._closed = True
         self._task.cancel()
 
     def closed(self) -> bool:
-        return self._task.done()
+        return self._closed or self._task.done()
 
     def __repr__(self) -> str:
         return f"<TaskHandler {'closed' if self.closed() else 'running'}>"
@@ -89,6 +95,8 @@ class CoroutineBasedSession(Session):
             self._callback_tasks += 1
         task = self.loop.create_task(self._run_task(coro, task_id, counts))
         self._tasks[task_id] = task
+        # A task cancelled before it first ran never enters _run_task: finish it here.
+        task.add_done_callback(lambda _: self._finish_task(task_id, counts, coro))
         return task
 
     def current_task_id(self, bound_id: str) -> str:
@@ -127,15 +135,22 @@ class CoroutineBasedSession(Session):
         except Exception:
             self.on_task_exception()
         finally:
-            self._tasks.pop(task_id, None)
-            self._events.pop(task_id, None)
-            self.forget_task(task_id)
-            if not counts:
-                self._callback_tasks -= 1
-            if counts:
-                self._alive -= 1
-                if self._alive == 0 and not self._closed and not self.need_keep_alive():
-                    self.close(from_app=True)
+            self._finish_task(task_id, counts)
+
+    def _finish_task(self, task_id: str, counts: bool, coro: Coroutine | None = None) -> None:
+        """Forget an ended task (once); close the session when the last counted task ended."""
+        if self._tasks.pop(task_id, None) is None:
+            return
+        if coro is not None:
+            coro.close()  # it never ran (cancelled at once); no "never awaited" warning
+        self._events.pop(task_id, None)
+        self.forget_task(task_id)
+        if not counts:
+            self._callback_tasks -= 1
+        if counts:
+            self._alive -= 1
+            if self._alive == 0 and not self._closed and not self.need_keep_alive():
+                self.close(from_app=True)
 
     def run_async(self, coro: Coroutine) -> TaskHandler:
         """Run `coro` as a new task of this session; the session stays open until it ends."""

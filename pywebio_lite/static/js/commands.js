@@ -16,6 +16,7 @@ import { runScript } from './script.js';
 import { download } from './download.js';
 import { setProgressbar } from './renderers/progressbar.js';
 import { setStatus } from './status.js';
+import { openApp } from './webio.js';
 
 /** Draw an output spec and put it into its scope (§4). */
 function output(spec) {
@@ -35,11 +36,6 @@ export function runMounts() {
   }
 }
 
-function openApp(spec) {
-  const url = `?app=${encodeURIComponent(spec.name)}`;
-  if (spec.new_window) open(url, '_blank', 'noopener');
-  else location.href = url;
-}
 
 const handlers = new Map(Object.entries({
   output,
@@ -48,10 +44,10 @@ const handlers = new Map(Object.entries({
   close_popup: closePopup,
   toast: showToast,
   set_progressbar: setProgressbar,
-  run_script: runScript,
+  run_script(spec, cmd) { flushPending(); runScript(spec, cmd); },  // the script sees this frame's output
   download,
   set_env: setEnv,
-  open_app: openApp,
+  open_app(spec) { openApp(spec.name, spec.new_window); },
   close_session() { finish(); setStatus('closed'); },
 }));
 
@@ -62,16 +58,20 @@ export function registerCommand(name, handler) {
 
 const lazies = [];
 
-/** Load `load()` (a dynamic import) before the first frame whose text contains one of `markers`. */
+/**
+ * Load `load()` (a dynamic import) before the first frame whose text contains one of `markers`
+ * (or, when `markers` is a function, for which `markers(text)` is true).
+ */
 export function registerLazy(markers, load) {
-  lazies.push({ markers: [].concat(markers), load, promise: null, done: false });
+  const test = typeof markers === 'function' ? markers : (text) => [].concat(markers).some((m) => text.includes(m));
+  lazies.push({ test, load, promise: null, done: false });
 }
 
 /** null, or a Promise that settles when every module this frame needs has loaded. */
 export function prepareFrame(text) {
   const waits = [];
   for (const lazy of lazies) {
-    if (lazy.done || !lazy.markers.some((m) => text.includes(m))) continue;
+    if (lazy.done || !lazy.test(text)) continue;
     lazy.promise ||= lazy.load().finally(() => { lazy.done = true; });
     waits.push(lazy.promise);
   }

@@ -2,6 +2,7 @@
  * Page settings (the set_env command) and the output effects they control: the fade-in of new
  * output and scrolling to the bottom when ROOT grows (once per batch of frames, see `settle`).
  */
+import { setLanguage } from './i18n.js';
 
 /** Current settings. The forms code reads the input_* keys from here. */
 export const env = {
@@ -26,6 +27,7 @@ let scrollWanted = false;
 export function setEnv(spec) {
   Object.assign(env, spec);
   if ('title' in spec) document.title = spec.title;
+  if ('language' in spec) setLanguage(spec.language);
   if ('output_max_width' in spec) {
     document.getElementById('pwl-page').style.maxWidth = spec.output_max_width || '';
   }

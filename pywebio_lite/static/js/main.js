@@ -4,7 +4,8 @@
  *
  * Where things are: connection.js (socket, frames), commands.js (command -> handler),
  * scopes.js (scopes, output_ctl), render.js (spec -> element; renderers/<type>.js),
- * popup.js, toast.js, env.js (set_env), script.js (run_js/eval_js), download.js, highlight.js.
+ * popup.js, toast.js, env.js (set_env), script.js (run_js/eval_js), download.js, highlight.js,
+ * webio.js (the `WebIO` global), dollar.js (our small `$`, loaded when a script uses it).
  */
 import { connect, sendEvent, lastSeq, setTextLimit } from './connection.js';
 import { applyCommands, prepareFrame, registerCommand, registerLazy } from './commands.js';
@@ -12,6 +13,8 @@ import { render, registerRenderer } from './render.js';
 import { env, settle } from './env.js';
 import { showToast } from './toast.js';
 import { setStatus } from './status.js';
+import './webio.js';
+import { t, tablesMissing, needTables } from './i18n.js';
 
 const config = JSON.parse(document.body.dataset.config || '{}');
 env.debug = !!config.debug;
@@ -22,6 +25,18 @@ setTextLimit(config.max_text_size);
 registerLazy(['"command":"input_group"', '"command":"update_input"', '"command":"destroy_form"',
   '"command":"pin_', '"type":"pin"'], () => import('./forms/index.js'));
 
+// Our small `$` (dollar.js) for scripts written for PyWebIO's page, which has jQuery: loaded
+// before the first frame with a run_js script or a put_html <script> that mentions `$` or
+// `jQuery`, and before the app's own js_code if that does.
+const USES_DOLLAR = /\$|\bjQuery\b/;
+const hasScript = (text) => text.includes('"command":"run_script"') || (text.includes('"type":"html"') && /<script/i.test(text));
+registerLazy((text) => hasScript(text) && USES_DOLLAR.test(text), () => import('./dollar.js'));
+
+// The labels of a language other than English: frames wait for its table (the page's own
+// language is loading already; a set_env(language=...) frame loads it before it is applied).
+registerLazy(() => tablesMissing(), needTables);
+registerLazy((text) => text.includes('"command":"set_env"') && text.includes('"language"'), needTables);
+
 window.pywebio_lite = Object.freeze({
   version: config.version, env, registerCommand, registerRenderer, render, sendEvent, lastSeq,
 });
@@ -29,7 +44,9 @@ window.pywebio_lite = Object.freeze({
 /** The app's own scripts (config js_file/js_code), in order, now that the client exists. */
 async function runUserScripts() {
   const tpl = document.getElementById('pwl-user-js');
-  for (const old of tpl ? tpl.content.querySelectorAll('script') : []) {
+  const scripts = tpl ? [...tpl.content.querySelectorAll('script')] : [];
+  if (scripts.some((s) => USES_DOLLAR.test(s.textContent))) await import('./dollar.js');
+  for (const old of scripts) {
     const script = document.createElement('script');
     for (const attr of old.attributes) script.setAttribute(attr.name, attr.value);
     script.textContent = old.textContent;
@@ -46,11 +63,7 @@ connect({
   prepare: prepareFrame,
   lost(gone) {
     setStatus(gone ? 'expired' : 'lost');
-    showToast({
-      content: gone ? 'The session has ended. Reload the page to start again.'
-        : 'Disconnected from the server, please refresh the page',
-      duration: 0, position: 'center', color: '#dc2626',
-    });
+    showToast({ content: t(gone ? 'sessionExpired' : 'disconnected'), duration: 0, position: 'center', color: '#dc2626' });
   },
   reconnecting(on) { setStatus(on ? 'reconnecting' : null); },
 });

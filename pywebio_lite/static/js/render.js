@@ -85,15 +85,20 @@ export function renderInto(parent, contents) {
   return parent;
 }
 
+/** Elements whose own role an onclick keeps. */
+const NATIVE_ROLE = 'img, svg, table, ul, ol, dl, h1, h2, h3, h4, h5, h6, figure, progress, meter, [role]';
+
 function decorate(el, spec) {
   if (spec.style) el.setAttribute('style', (el.getAttribute('style') || '') + spec.style);
   const ids = spec.onclick;
   if (!ids?.length) return;
-  el.classList.add('pwl-clickable');
+  el.classList.add('pwl-clickable', 'pywebio-clickable');  // PyWebIO's class, for user CSS
   const fire = () => { for (const id of ids) sendEvent('callback', id, null); };
   el.addEventListener('click', fire);
   if (isInteractive(el)) return;
-  el.setAttribute('role', 'button');
+  // A generic box (div, span, p) becomes a button; an element with a role of its own (an image,
+  // a table...) keeps it and is only made focusable.
+  if (!el.matches(NATIVE_ROLE)) el.setAttribute('role', 'button');
   el.tabIndex = 0;
   el.addEventListener('keydown', (ev) => {
     if (ev.target !== el || (ev.key !== 'Enter' && ev.key !== ' ')) return;

@@ -4,7 +4,10 @@
  * ("closed"), the connection is gone ("lost") or the server no longer has the session ("expired",
  * with a Reload button).
  */
-const TEXT = { closed: 'Session ended', lost: 'Disconnected', expired: 'Session ended', reconnecting: 'Reconnecting…' };
+import { sessionClosed } from './webio.js';
+import { t } from './i18n.js';
+
+const TEXT = { closed: 'sessionClosed', lost: 'sessionLost', expired: 'sessionClosed', reconnecting: 'reconnecting' };
 const FINAL = new Set(['lost', 'expired']);
 
 /** Show the state `kind`, or hide the indicator (null) once a reconnect succeeded. */
@@ -18,18 +21,19 @@ export function setStatus(kind) {
     return;
   }
   document.documentElement.dataset.session = kind;
-  el.textContent = TEXT[kind];
+  el.textContent = t(TEXT[kind]);
   el.dataset.kind = kind;
   el.hidden = false;
   if (kind === 'expired') {
     const reload = document.createElement('button');
     reload.type = 'button';
-    reload.textContent = 'Reload';
+    reload.textContent = t('reload');
     reload.className = 'pwl-status-reload';
     reload.addEventListener('click', () => location.reload());
     el.append(reload);
   }
-  if (kind === 'reconnecting') return;  // a passing state: the favicon stays as it is
+  if (kind === 'reconnecting') return;  // a passing state: the session goes on, the favicon stays
+  sessionClosed();
   const icon = document.getElementById('pwl-favicon');
   if (icon) icon.href = icon.href.replace('%232563eb', FINAL.has(kind) ? '%23dc2626' : '%2394a3b8');
 }

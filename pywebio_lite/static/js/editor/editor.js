@@ -2,10 +2,12 @@
  * A small code editor for textarea(code={...}) and put_textarea(code={...}).
  *
  * Technique: the real <textarea> (which keeps its label, value, undo history and form role)
- * lies exactly over a highlighted copy of its text. Both sit in one CSS grid: each line of the
+ * lies exactly under a highlighted copy of its text. Both sit in one CSS grid: each line of the
  * copy is a grid row (with its line number in the first column), and the textarea spans all the
  * rows of the code column with the same font, padding and wrapping, and transparent text. The
- * grid is as big as the text, so the textarea never scrolls; the box around it does.
+ * grid is as big as the text, so the textarea never scrolls; the box around it does. The
+ * visible lines are drawn over the textarea (its caret and selection show through them), and a
+ * press on them places the textarea's caret at the character pressed (onBlankClick).
  *
  * Keys: Tab indents (the selected lines, or to the next indent stop), Shift+Tab dedents, Enter
  * keeps the indentation (one more after ':' in Python, after an opening bracket elsewhere),
@@ -302,15 +304,95 @@ class Editor {
     return true;
   }
 
-  /** A press on the gutter or below the text puts the caret there (start of line / the end). */
+  /**
+   * A right press on the code: the textarea's own menu (Paste...) should open, so the lines let
+   * the pointer through until the menu event has passed; outside a selection the caret moves there.
+   */
+  onMenuPress(ev) {
+    ev.preventDefault();  // keep the focus in the textarea
+    const area = this.area;
+    const at = this.offsetAt(ev.clientX, ev.clientY);
+    if (at != null && (at < area.selectionStart || at > area.selectionEnd)) {
+      area.focus({ preventScroll: true });
+      area.setSelectionRange(at, at);
+    }
+    this.root.classList.add('pwl-editor-menu');
+    const done = () => setTimeout(() => this.root.classList.remove('pwl-editor-menu'));
+    document.addEventListener('contextmenu', done, { once: true, capture: true });
+    document.addEventListener('mouseup', done, { once: true, capture: true });
+  }
+
+  /** Offset in the text where line `row` starts. */
+  lineStart(row) {
+    return this.area.value.split('\n').slice(0, row).reduce((n, line) => n + line.length + 1, 0);
+  }
+
+  /**
+   * The text offset under the point (x, y): on a visible line, the character there; on the
+   * textarea, its own caret position; null elsewhere.
+   */
+  offsetAt(x, y) {
+    const pos = document.caretPositionFromPoint?.(x, y);
+    const range = pos ? null : document.caretRangeFromPoint?.(x, y);
+    const node = pos ? pos.offsetNode : range?.startContainer;
+    const offset = pos ? pos.offset : range?.startOffset;
+    if (!node) return null;
+    if (node === this.area) return offset;
+    const row = this.rows.findIndex(([, line]) => line.contains(node));
+    if (row < 0) return null;
+    const before = document.createRange();
+    before.setStart(this.rows[row][1], 0);
+    before.setEnd(node, offset);
+    const length = (this.area.value.split('\n')[row] ?? '').length;
+    return this.lineStart(row) + Math.min(before.toString().length, length);
+  }
+
+  /**
+   * A press on the code puts the caret there, as a press on a textarea would: the visible lines
+   * lie over the textarea, so people and test tools click the text they see. Dragging selects,
+   * a double press selects a word, a triple press the line. A press on the gutter goes to the
+   * start of that line, below the text to the end.
+   */
   onBlankClick(ev) {
-    if (ev.target === this.area || ev.button !== 0 || this.area.disabled) return;
+    if (ev.target === this.area || this.area.disabled) return;
+    if (ev.button === 2) return this.onMenuPress(ev);
+    if (ev.button !== 0) return;
     ev.preventDefault();
     const area = this.area;
     let caret = area.value.length;
-    const row = this.rows.findIndex(([num]) => num === ev.target);
-    if (row >= 0) caret = area.value.split('\n').slice(0, row).reduce((n, line) => n + line.length + 1, 0);
+    const row = this.rows.findIndex(([num, line]) => num === ev.target || line.contains(ev.target));
+    const onLine = row >= 0 && this.rows[row][0] !== ev.target;
+    if (row >= 0) caret = this.lineStart(row);
+    if (onLine) caret = this.offsetAt(ev.clientX, ev.clientY) ?? caret;
     area.focus({ preventScroll: true });
+    if (onLine && ev.detail >= 2) {
+      const text = area.value;
+      let [start, end] = [caret, caret];
+      if (ev.detail === 2) {
+        const word = /[\p{L}\p{N}_$]/u;
+        while (start > 0 && word.test(text[start - 1])) start--;
+        while (end < text.length && word.test(text[end])) end++;
+      } else {
+        start = this.lineStart(row);
+        end = start + text.split('\n')[row].length;
+      }
+      area.setSelectionRange(start, end);
+      return;
+    }
     area.setSelectionRange(caret, caret);
+    if (!onLine) return;
+    const anchor = caret;
+    const move = (e) => {
+      const at = this.offsetAt(e.clientX, e.clientY);
+      if (at == null) return;
+      if (at < anchor) area.setSelectionRange(at, anchor, 'backward');
+      else area.setSelectionRange(anchor, at, 'forward');
+    };
+    const up = () => {
+      document.removeEventListener('mousemove', move);
+      document.removeEventListener('mouseup', up);
+    };
+    document.addEventListener('mousemove', move);
+    document.addEventListener('mouseup', up);
   }
 }

@@ -16,6 +16,7 @@
 import { eventDataLimit, jsonBytes, sendEvent } from '../connection.js';
 import { h, uid } from '../dom.js';
 import { t, formatSize } from './i18n.js';
+import { Combo } from './combo.js';
 
 const NATIVE_TYPES = new Set(['text', 'number', 'password', 'url', 'date', 'time', 'color', 'datetime-local']);
 const ENTER_SUBMITS = new Set(['text', 'number', 'float', 'password', 'url', 'date', 'time', 'datetime-local']);
@@ -151,6 +152,8 @@ export class Field {
     select.addEventListener('blur', () => this.hooks.blur?.(this));
     this.el.append(select);
     this.setOptions(this.item.options || []);
+    // native=False: our searchable combobox over the (hidden) <select>, see combo.js
+    if (this.item.native === false) this.combo = new Combo(select, () => this.hooks.blur?.(this));
   }
 
   buildChoices() {
@@ -261,6 +264,8 @@ export class Field {
       target = inputs.find((i) => i.checked) || inputs[0];
     } else if (this.type === 'actions') {
       target = this.buttons.find((b) => !b.disabled);
+    } else if (this.combo) {
+      target = this.combo.input;
     }
     target?.focus();
   }
@@ -310,6 +315,7 @@ export class Field {
         } else {
           input.value = String(value);
         }
+        this.combo?.sync();
         break;
       case 'checkbox': {
         const want = new Set([].concat(value ?? []).map(Number));
@@ -468,6 +474,7 @@ export class Field {
         const chosen = options.findIndex((o) => o.selected);
         select.selectedIndex = chosen >= 0 ? chosen : options.findIndex((o) => !o.disabled);
       }
+      this.combo?.sync();
     } else if (this.type === 'checkbox' || this.type === 'radio') {
       const group = `${this.id}-choice`;
       this.list.replaceChildren(...options.map((o, i) => {

@@ -246,7 +246,7 @@ export function inputGroup(spec, command) {
   const form = new Form(spec, command.task_id);
   if (performance.now() - lastDestroyed < FOLLOW_MS) form.el.classList.add('pwl-follows');
   forms.set(form.id, form);
-  container().append(form.el);
+  (document.getElementById('input-cards') || container()).append(form.el);  // #input-cards: PyWebIO's hook
   showTop();
 }
 

@@ -1,5 +1,5 @@
 /**
- * scrollable: {contents, min_height, max_height (px), keep_bottom?, border} -> a box whose inner
+ * scrollable: {contents, min_height?, max_height? (px; absent: no limit), keep_bottom?, border} -> a box whose inner
  * element scrolls (that inner element is the `container` scope). keep_bottom keeps it scrolled
  * to the end as content arrives, unless the user has scrolled up.
  */
@@ -19,8 +19,8 @@ function stickToBottom(box) {
 
 export default function scrollable(spec) {
   const box = renderInto(h('div', { class: 'pwl-scroll pwl-flow', tabindex: '0' }), spec.contents);
-  box.style.minHeight = `${spec.min_height}px`;
-  box.style.maxHeight = `${spec.max_height}px`;
+  if (spec.min_height != null) box.style.minHeight = `${spec.min_height}px`;
+  if (spec.max_height != null) box.style.maxHeight = `${spec.max_height}px`;  // null: no limit
   const el = h('div', { class: `pwl-scrollable${spec.border === false ? '' : ' pwl-bordered'}` }, box);
   if (spec.keep_bottom) stickToBottom(box);
   el.pwlBody = box;
