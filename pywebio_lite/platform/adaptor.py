@@ -54,13 +54,17 @@ class SessionConnection:
     # ---------------------------------------------------------------- server callbacks
     def on_open(self, ws) -> None:
         self.ws = ws
-        loop = asyncio.get_running_loop()
-        cls = session_class_for(self.app)
-        self.session = cls(self.app, self.session_info, loop=loop,
-                           on_output=self._flush, on_close=self._session_ended)
-        if self.debug:
-            self.session.debug = True
+        self.session = self.make_session(asyncio.get_running_loop())
         self.session.start()
+
+    def make_session(self, loop):
+        """The session this socket serves (script mode attaches its own one instead)."""
+        cls = session_class_for(self.app)
+        session = cls(self.app, self.session_info, loop=loop,
+                      on_output=self._flush, on_close=self._session_ended)
+        if self.debug:
+            session.debug = True
+        return session
 
     def on_message(self, data) -> None:
         if isinstance(data, bytes):
@@ -101,9 +105,13 @@ class SessionConnection:
         """The session closed. If the app ended it, send what is left and close the socket."""
         if not self.session.ended_by_app:
             return
+        self.send_rest()
+        self.ws.close(1000, "session ended")
+
+    def send_rest(self) -> None:
+        """Send every frame still waiting, whatever the socket's buffer holds."""
         while True:
             frame = self.session.take_frame()
             if frame is None:
                 break
             self.ws.send(frame)
-        self.ws.close(1000, "session ended")

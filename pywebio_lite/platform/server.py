@@ -15,7 +15,7 @@ from typing import Callable
 
 from ..protocol.http import Request, Response
 from ..server import Server, origin_allowed, serve_static
-from ..session.base import Session
+from ..session.base import Session, claim_server_mode
 from ..utils import parse_file_size
 from .adaptor import SessionConnection, make_session_info
 from .page import STATIC_PATH, make_applications, render_page
@@ -94,6 +94,10 @@ class WebIOApp:
             return Response(403, [("Content-Type", "text/plain; charset=utf-8")], b"Forbidden origin")
         if request.path != "/":
             return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
+        return self.connection_for(request)
+
+    def connection_for(self, request: Request):
+        """The WebSocket handler of an accepted upgrade (or a Response refusing it)."""
         info = make_session_info(request, backend="pywebio_lite", protocol="websocket")
         return SessionConnection(self.app_for(request), info, debug=self.debug)
 
@@ -141,6 +145,7 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
                 static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float = 0,
                 allowed_origins=None, check_origin=None, max_payload_size="200M", **server_settings) -> Server:
     """A configured Server for `applications`, not yet started (start_server() runs it)."""
+    claim_server_mode()  # PyWebIO's error if script mode has begun
     if os.environ.get("PYWEBIO_DEBUG"):
         debug = True
     if remote_access:

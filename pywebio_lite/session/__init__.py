@@ -16,12 +16,32 @@ from typing import Any, Callable
 
 from ..exceptions import SessionClosedException, SessionException, SessionNotFoundException
 from ..utils import check_dom_name_value, iscoroutinefunction, isgeneratorfunction
+from . import base as _base
 from .base import Session, current_binding, get_current_session, get_current_task_id
 from .coroutinebased import CoroutineBasedSession, TaskHandler
 from .threadbased import ThreadBasedSession
 
 __all__ = ["run_async", "run_asyncio_coroutine", "register_thread", "hold", "defer_call", "data",
            "get_info", "run_js", "eval_js", "download", "set_env", "go_app", "local", "info"]
+
+
+def _script_mode_binding():
+    """No session is bound to the caller: with no server in this process, start script mode.
+    Its machinery (server, browser) is imported here, on first use only."""
+    if _base.process_mode == "server":
+        return None
+    from ..platform import script_mode
+    return script_mode.binding_for_current_thread()
+
+
+_base.no_session_hook = _script_mode_binding
+
+
+def __getattr__(name):
+    if name == "ScriptModeSession":  # loaded on first use, like script mode itself
+        from .scriptmode import ScriptModeSession
+        return ScriptModeSession
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def session_class_for(app: Callable) -> type[Session]:
@@ -172,7 +192,9 @@ class _ObjectDictProxy:
         return get_current_session().save
 
     def __getattr__(self, name):
-        if name.startswith("__") and name.endswith("__"):
+        # `_` names cannot be set as attributes; tools probe such names (pytest's _mock_name,
+        # IPython's _repr_*_), and that must not start script mode.
+        if name.startswith("_"):
             raise AttributeError(name)
         return self._dict.get(name)
 
@@ -216,7 +238,7 @@ class _ReadOnlyInfo:
         return get_current_session().info
 
     def __getattr__(self, name):
-        if name.startswith("__") and name.endswith("__"):
+        if name.startswith("_"):  # as for `local`: introspection must not start script mode
             raise AttributeError(name)
         try:
             return self._dict[name]
