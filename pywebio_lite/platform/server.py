@@ -6,6 +6,7 @@ One port serves everything: ``/`` is the app page (``?app=NAME`` picks the app) 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -22,7 +23,7 @@ from .page import STATIC_PATH, make_applications, render_page
 
 logger = logging.getLogger("pywebio_lite.server")
 
-__all__ = ["WebIOApp", "start_server", "STATIC_PREFIX"]
+__all__ = ["WebIOApp", "start_server", "make_server", "server_for", "run_server", "STATIC_PREFIX"]
 
 #: URL prefix of the package's frontend files.
 STATIC_PREFIX = "/_pywebio_lite/"
@@ -92,12 +93,12 @@ class WebIOApp:
         if not origin_allowed(origin, request.headers.get("Host"), self.allowed_origins, self.check_origin):
             logger.warning("refused a WebSocket from origin %r (host %r)", origin, request.headers.get("Host"))
             return Response(403, [("Content-Type", "text/plain; charset=utf-8")], b"Forbidden origin")
-        if request.path != "/":
-            return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
         return self.connection_for(request)
 
     def connection_for(self, request: Request):
         """The WebSocket handler of an accepted upgrade (or a Response refusing it)."""
+        if request.path != "/":
+            return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
         info = make_session_info(request, backend="pywebio_lite", protocol="websocket")
         return SessionConnection(self.app_for(request), info, debug=self.debug)
 
@@ -131,6 +132,11 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
                          allowed_origins=allowed_origins, check_origin=check_origin,
                          max_payload_size=max_payload_size, **server_settings)
 
+    run_server(server, auto_open_webbrowser=auto_open_webbrowser)
+
+
+def run_server(server: Server, *, auto_open_webbrowser: bool = False) -> None:
+    """Print where `server` listens, open a browser if asked, serve until Ctrl-C."""
     def on_start(server: Server) -> None:
         url = server.url + "/"
         print(f"Running on {url}  (Press CTRL+C to quit)", flush=True)
@@ -140,11 +146,22 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
     server.run(on_start=on_start)
 
 
-
 def make_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,
                 static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float = 0,
                 allowed_origins=None, check_origin=None, max_payload_size="200M", **server_settings) -> Server:
     """A configured Server for `applications`, not yet started (start_server() runs it)."""
+    return server_for(functools.partial(WebIOApp, applications), port=port, host=host, debug=debug, cdn=cdn,
+                      static_dir=static_dir, remote_access=remote_access, reconnect_timeout=reconnect_timeout,
+                      allowed_origins=allowed_origins, check_origin=check_origin,
+                      max_payload_size=max_payload_size, **server_settings)
+
+
+def server_for(make_app: Callable[..., WebIOApp], *, port: int = 0, host: str = "", debug: bool = False,
+               cdn=True, static_dir: str | None = None, remote_access: bool = False,
+               reconnect_timeout: float = 0, allowed_origins=None, check_origin=None,
+               max_payload_size="200M", **server_settings) -> Server:
+    """A Server for the application object `make_app(cdn=, static_dir=, ...)` builds, with
+    start_server's options applied (shared by start_server and path_deploy)."""
     claim_server_mode()  # PyWebIO's error if script mode has begun
     if os.environ.get("PYWEBIO_DEBUG"):
         debug = True
@@ -152,7 +169,7 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
         logger.warning("remote_access is not supported by pywebio_lite; serving locally only")
     if debug:
         Session.debug = True
-    app = WebIOApp(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
+    app = make_app(cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                    check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout)
     settings = {}
     for key, value in server_settings.items():
