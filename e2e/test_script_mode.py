@@ -258,3 +258,24 @@ def test_start_server_after_script_mode_raises(page, page_errors, script):
     expect(page.get_by_text("refused: Already in script mode, can't start server")).to_be_visible()
     code, out, err = run.finish()
     assert code == 0, err
+
+
+def test_a_second_tab_gets_no_session_and_the_first_keeps_it(page, page_errors, script, context):
+    run = script("""
+        from pywebio_lite.input import input
+        from pywebio_lite.output import put_text
+        put_text("only one page")
+        put_text("answer: " + input("Still mine?"))
+    """)
+    url = run.url()
+    page.goto(url)
+    expect(page.get_by_text("only one page")).to_be_visible()
+    second = context.new_page()
+    second.goto(url)
+    expect(second.get_by_text("Disconnected", exact=True)).to_be_visible()
+    expect(second.get_by_text("only one page")).to_have_count(0)
+    page.get_by_label("Still mine?").fill("yes")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("answer: yes")).to_be_visible()
+    code, out, err = run.finish()
+    assert code == 0, err
