@@ -197,12 +197,16 @@ class AppClient:
 class ScriptModeClient(AppClient):
     """The browser end of script mode, without a server or a browser.
 
+        def script():                 # what the script does, in a plain thread
+            put_text("hi")
+            return input("Name")
+
         with ScriptModeClient() as page:
-            script = threading.Thread(target=lambda: put_text("hi") or input("Name"))
-            script.start()
+            thread = threading.Thread(target=script)
+            thread.start()
             form = page.wait_for("input_group")
-            ...
-            script.join()
+            page.submit(form, {"data": "Ada"})
+            thread.join()
             page.script_exits()   # what the interpreter does once every thread has ended
 
     While the client is open, this process counts as never having started a server, so the first

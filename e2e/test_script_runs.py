@@ -66,6 +66,7 @@ def script(tmp_path):
             env["PYWEBIO_SCRIPT_MODE_PORT"] = str(_free_port())
         env.update(extra_env or {})
         proc = Script(path, env, args)
+        proc.port = env.get("PYWEBIO_SCRIPT_MODE_PORT")
         started.append(proc)
         return proc
 
@@ -87,7 +88,9 @@ def test_input_and_output_in_a_plain_script(page, page_errors, script, shot):
         put_table([["Name", "Age"], [name, age]])
         print("got", name, age + 1)
     """)
-    page.goto(run.url())
+    url = run.url()
+    assert url == f"http://127.0.0.1:{run.port}/"  # PYWEBIO_SCRIPT_MODE_PORT is the port
+    page.goto(url)
     expect(page.get_by_text("Welcome to the script")).to_be_visible()
     page.get_by_label("Your name").fill("Ada")
     page.get_by_role("button", name="Submit").click()
