@@ -282,3 +282,20 @@ def test_a_second_tab_gets_no_session_and_the_first_keeps_it(page, page_errors, 
     expect(page.get_by_text("answer: yes")).to_be_visible()
     code, out, err = run.finish()
     assert code == 0, err
+
+
+def test_ctrl_c_ends_a_held_script_and_the_page_says_so(page, page_errors, script):
+    import signal
+    run = script("""
+        from pywebio_lite.output import put_buttons, put_text
+        from pywebio_lite.session import hold
+        put_buttons(["Still here"], onclick=lambda _: put_text("clicked"))
+        hold()
+    """)
+    page.goto(run.url())
+    page.get_by_role("button", name="Still here").click()
+    expect(page.get_by_text("clicked")).to_be_visible()
+    run.proc.send_signal(signal.SIGINT)   # the person presses Ctrl-C in the terminal
+    expect(page.get_by_text("Session ended")).to_be_visible()
+    code, out, err = run.finish()
+    assert "KeyboardInterrupt" in err

@@ -4,6 +4,7 @@ pywebio_lite.testing.ScriptModeClient is the page that connects."""
 import asyncio
 import subprocess
 import sys
+import textwrap
 import threading
 
 import pytest
@@ -254,3 +255,29 @@ def test_importing_pywebio_lite_does_not_load_script_mode():
             "'pywebio_lite.session.scriptmode' in sys.modules)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.split() == ["False", "False"]
+
+
+def test_a_script_ended_by_ctrl_c_does_not_wait_for_the_page():
+    with ScriptModeClient() as page:
+        script, box = run_script(lambda: put_buttons(["Press"], onclick=lambda i: None))
+        script.join()
+        page.state.interrupted = True  # what sys.excepthook notes for a KeyboardInterrupt
+        page.script_exits()
+        page.wait_closed()
+        assert page.session.ended_by_app and page.commands[-1]["command"] == "close_session"
+
+
+def test_ctrl_c_is_noted_by_the_excepthook():
+    code = textwrap.dedent("""
+        import sys, threading
+        from pywebio_lite.platform import script_mode
+        from pywebio_lite.output import put_text
+        script_mode.launcher = lambda state: None   # no server, no page
+        script_mode.ScriptMode.finish = lambda self: print("interrupted:", self.interrupted)
+        threading.Thread(target=lambda: put_text("x"), daemon=True).start()
+        while script_mode._state is None:
+            pass
+        raise KeyboardInterrupt
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "interrupted: True" in proc.stdout

@@ -58,6 +58,7 @@ class ScriptMode:
         self.url = ""
         self.connected = threading.Event()
         self.page_gone = threading.Event()  # the page's socket has closed
+        self.interrupted = False  # the script ended with Ctrl-C: do not wait for the page
 
     def attach(self, session_info: dict, *, loop, on_output: Callable[[], None],
                on_close: Callable[[], None], debug: bool = False) -> ScriptModeSession | None:
@@ -76,8 +77,11 @@ class ScriptMode:
         """The script has ended (every non-daemon thread finished): end the session, stop the server."""
         session = self.session
         if session is not None:
-            if not session.closed() and session.need_keep_alive():
-                session._closed_event.wait()  # callbacks stay usable until the page closes
+            if not session.closed() and session.need_keep_alive() and not self.interrupted:
+                try:
+                    session._closed_event.wait()  # callbacks stay usable until the page closes
+                except KeyboardInterrupt:  # Ctrl-C while waiting: end now
+                    pass
             session.close(from_app=True)
             session.deferred_done.wait()
             if self.server is not None:
@@ -180,6 +184,18 @@ def _at_exit() -> None:
         state.finish()
 
 
+def _watch_interrupt() -> None:
+    """Note a Ctrl-C that ends the script (sys.excepthook runs before the atexit handlers)."""
+    previous = sys.excepthook
+
+    def hook(kind, value, tb):
+        if issubclass(kind, KeyboardInterrupt) and _state is not None:
+            _state.interrupted = True
+        previous(kind, value, tb)
+
+    sys.excepthook = hook
+
+
 def _refuse_coroutine_caller() -> None:
     """RuntimeError if the code calling into pywebio_lite is an ``async def``."""
     frame = sys._getframe(1)
@@ -220,6 +236,7 @@ def binding_for_current_thread() -> tuple | None:
                 _state = new_state
                 if not _atexit_registered:
                     atexit.register(_at_exit)
+                    _watch_interrupt()
                     _atexit_registered = True
             state = _state
     state.connected.wait()
