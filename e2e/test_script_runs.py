@@ -274,8 +274,8 @@ def test_a_second_tab_gets_no_session_and_the_first_keeps_it(page, page_errors, 
     page.goto(url)
     expect(page.get_by_text("only one page")).to_be_visible()
     second = context.new_page()
-    second.goto(url)
-    expect(second.get_by_text("Disconnected", exact=True)).to_be_visible()
+    assert second.goto(url).status == 409
+    expect(second.get_by_role("heading", name="This script is already shown in another tab")).to_be_visible()
     expect(second.get_by_text("only one page")).to_have_count(0)
     page.get_by_label("Still mine?").fill("yes")
     page.get_by_role("button", name="Submit").click()
@@ -299,3 +299,20 @@ def test_ctrl_c_ends_a_held_script_and_the_page_says_so(page, page_errors, scrip
     expect(page.get_by_text("Session ended")).to_be_visible()
     code, out, err = run.finish()
     assert "KeyboardInterrupt" in err
+
+
+def test_reloading_the_page_ends_the_session_and_says_so(page, page_errors, script):
+    run = script("""
+        from pywebio_lite.exceptions import SessionClosedException
+        from pywebio_lite.input import input
+        try:
+            input("Reload me")
+        except SessionClosedException:
+            print("closed by the reload", flush=True)
+    """)
+    page.goto(run.url())
+    expect(page.get_by_label("Reload me")).to_be_visible()
+    page.reload()  # the old page's socket closes while the new page is asked for
+    expect(page.get_by_text("run the script again for a new one")).to_be_visible()
+    code, out, err = run.finish()
+    assert code == 0 and "closed by the reload" in out

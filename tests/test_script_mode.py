@@ -281,3 +281,23 @@ def test_ctrl_c_is_noted_by_the_excepthook():
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "interrupted: True" in proc.stdout
+
+
+def test_the_page_after_the_first_says_why_there_is_none():
+    from pywebio_lite.platform.script_mode import ScriptMode, _ScriptModeApp
+    from pywebio_lite.protocol.http import Request
+    state = ScriptMode()
+    app = _ScriptModeApp(state)
+    first = asyncio.run(app.handle_request(Request("GET", "/")))
+    assert first.status == 200 and b"main.js" in first.body
+    assert app.connection_for(Request("GET", "/")) is not None
+    refused = app.connection_for(Request("GET", "/"))
+    assert refused.status == 409  # only the first socket is accepted
+    busy = asyncio.run(app.handle_request(Request("GET", "/")))
+    assert busy.status == 409 and b"already shown in another tab" in busy.body
+    loop = asyncio.new_event_loop()
+    session = state.attach({}, loop=loop, on_output=lambda: None, on_close=lambda: None)
+    session.close()
+    ended = asyncio.run(app.handle_request(Request("GET", "/")))
+    assert ended.status == 409 and b"session has ended" in ended.body
+    loop.close()

@@ -126,6 +126,18 @@ class _ScriptModeApp(WebIOApp):
         self.state = state
         self._taken = False
 
+    async def handle_request(self, request):
+        if request.path == "/" and self._taken:  # a second tab, or the first one reloaded
+            from .app_files import error_page
+            ended = self.state.session is not None and self.state.session.closed()
+            title = ("This script's session has ended" if ended
+                     else "This script is already shown in another tab")
+            detail = ("Its page was closed or reloaded; run the script again for a new one." if ended
+                      else "A script talks to one page at a time. If you reloaded its page, its "
+                           "session has ended: run the script again for a new one.")
+            return Response.html(409, error_page(title, detail))
+        return await super().handle_request(request)
+
     def connection_for(self, request):
         if self._taken:
             return Response(409, [("Content-Type", "text/plain; charset=utf-8")],
