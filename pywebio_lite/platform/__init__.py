@@ -1,4 +1,5 @@
-"""Serving apps: `start_server` on the built-in server, page settings (`config`, `seo`), and
+"""Serving apps: `start_server` on the built-in server, `path_deploy` for a directory of app files
+(loaded on first use), page settings (`config`, `seo`), and
 `run_event_loop` for hosts that do not run asyncio themselves. Framework adapters live in
 submodules named after their framework and import it only when used."""
 

@@ -4,6 +4,9 @@ The session kind is chosen per app from the function type, as PyWebIO does: an `
 gets a CoroutineBasedSession, anything else a ThreadBasedSession (functools.partial is looked
 through). Functions marked "[C]" below return an awaitable in a coroutine app (``await`` it) and
 block and return the value in a thread app.
+
+A call made outside any session, in a process that started no server, starts script mode
+(`pywebio_lite.platform.script_mode`, imported only then).
 """
 
 from __future__ import annotations
