@@ -316,3 +316,18 @@ def test_reloading_the_page_ends_the_session_and_says_so(page, page_errors, scri
     expect(page.get_by_text("run the script again for a new one")).to_be_visible()
     code, out, err = run.finish()
     assert code == 0 and "closed by the reload" in out
+
+
+def test_show_in_ipython(page, page_errors, script, tmp_path):
+    run = script("", args=("-m", "IPython", "--simple-prompt", "--no-banner", "--colors=nocolor", "-i"),
+                 extra_env={"IPYTHONDIR": str(tmp_path / "ipython")})
+    run.proc.stdin.write('from pywebio_lite.output import put_text\nput_text("Hello from IPython").show()\n')
+    run.proc.stdin.flush()
+    page.goto(run.url())
+    expect(page.get_by_text("Hello from IPython")).to_be_visible()
+    run.proc.stdin.write('put_text("one more").show()\n')
+    run.proc.stdin.close()  # the shell exits: the session ends
+    expect(page.get_by_text("one more")).to_be_visible()
+    expect(page.get_by_text("Session ended")).to_be_visible()
+    code, out, err = run.finish()
+    assert code == 0, err
