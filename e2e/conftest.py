@@ -2,6 +2,7 @@
 
 Fixtures:
     serve(applications, **start_server_options) -> base URL of a fresh server (stopped after the test)
+    serve_server(server) -> base URL of any configured Server (e.g. path_deploy's), stopped likewise
     open_app(app, query="", **options) -> the Playwright page showing `app`; JavaScript errors on
         the page fail the test.
     shot(page, name) -> saves e2e/screenshots/<name>.png (for people to look at; gitignored)
@@ -35,11 +36,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def serve():
+def serve_server():
+    """serve_server(server) -> base URL: runs a configured Server for the test, then stops it."""
     servers = []
 
-    def start(applications, **options) -> str:
-        server = make_server(applications, host="127.0.0.1", port=0, **options)
+    def start(server) -> str:
         host, port = server.start_in_thread()
         servers.append(server)
         return f"http://{host}:{port}/"
@@ -47,6 +48,13 @@ def serve():
     yield start
     for server in servers:
         server.stop_thread()
+
+
+@pytest.fixture
+def serve(serve_server):
+    def start(applications, **options) -> str:
+        return serve_server(make_server(applications, host="127.0.0.1", port=0, **options))
+    return start
 
 
 @pytest.fixture

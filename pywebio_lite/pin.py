@@ -259,12 +259,12 @@ class Pin_:
         object.__setattr__(self, "_strict", True)
 
     def __getattr__(self, name: str):
-        if name.startswith("__"):
-            raise AttributeError(name)
+        if name.startswith("_"):  # tools probe `_` names (pytest, IPython): no script mode for them;
+            raise AttributeError(name)  # pin["_name"] still reads such a pin
         return _get_pin(name, self._strict)
 
     def __getitem__(self, name: str):
-        return self.__getattr__(name)
+        return _get_pin(name, self._strict)
 
     def __setattr__(self, name: str, value: Any) -> None:
         pin_update(name, value=value)

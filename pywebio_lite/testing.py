@@ -10,6 +10,9 @@
 The client plays the page's part of the protocol (docs/protocol.md): it receives the session's
 frames, keeps every command in `commands`, and sends events back. The session runs on an event
 loop in a background thread, like under the real server.
+
+`ScriptModeClient` plays the browser of script mode instead: code run in plain threads calls
+PyWebIO functions with no session, and the client is the page that connects.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Any, Callable
 
 from .session import session_class_for
 
-__all__ = ["AppClient", "self_signed_certificate"]
+__all__ = ["AppClient", "ScriptModeClient", "self_signed_certificate"]
 
 
 class AppClient:
@@ -208,3 +211,60 @@ def self_signed_certificate(folder) -> tuple[str, str]:
                     "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
                     "-keyout", key, "-out", cert], check=True, capture_output=True)
     return cert, key
+class ScriptModeClient(AppClient):
+    """The browser end of script mode, without a server or a browser.
+
+        def script():                 # what the script does, in a plain thread
+            put_text("hi")
+            return input("Name")
+
+        with ScriptModeClient() as page:
+            thread = threading.Thread(target=script)
+            thread.start()
+            form = page.wait_for("input_group")
+            page.submit(form, {"data": "Ada"})
+            thread.join()
+            page.script_exits()   # what the interpreter does once every thread has ended
+
+    While the client is open, this process counts as never having started a server, so the first
+    PyWebIO call outside a session starts script mode, whose page this client is. Closing the
+    client (the tab closes) restores the process's previous mode.
+    """
+
+    def __init__(self, *, session_info: dict | None = None, debug: bool = False):
+        super().__init__(None, session_info=session_info, debug=debug)
+        self.state = None
+        self._saved = None
+
+    def start(self) -> "ScriptModeClient":
+        from .platform import script_mode
+        from .session import base
+        self._saved = (base.process_mode, script_mode.launcher, script_mode._state)
+        base.process_mode = None
+        script_mode._state = None
+        script_mode.launcher = self._launch
+        self._thread.start()
+        return self
+
+    def _launch(self, state) -> None:
+        self.state = state
+
+        def attach():
+            self.session = state.attach(self.session_info, loop=self.loop, on_output=self._collect,
+                                        on_close=self._on_close, debug=self.debug)
+
+        self.loop.call_soon_threadsafe(attach)
+
+    def script_exits(self) -> None:
+        """Run what happens when the script's last non-daemon thread has finished."""
+        self.state.finish()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._saved is not None:
+                from .platform import script_mode
+                from .session import base
+                base.process_mode, script_mode.launcher, script_mode._state = self._saved
+                self._saved = None

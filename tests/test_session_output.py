@@ -21,6 +21,7 @@ from pywebio_lite.output import (clear, close_popup, get_scope, output, popup, p
                                  style, toast, use_scope)
 from pywebio_lite.session import (defer_call, eval_js, get_current_session, get_current_task_id, hold, local,
                                   register_thread, run_async, run_js, set_env, download, go_app)
+from pywebio_lite.session.base import claim_server_mode
 from pywebio_lite.testing import AppClient
 
 
@@ -897,6 +898,7 @@ class TestBadInputFromBrowser:
 
 
 def test_outside_a_session_raises_not_found():
+    claim_server_mode()  # in a server process; with no server, script mode starts (test_script_mode.py)
     with pytest.raises(SessionNotFoundException):
         put_text("x")
     with pytest.raises(SessionNotFoundException):

@@ -1,4 +1,5 @@
-"""Serving apps: `start_server` on the built-in server, page settings (`config`, `seo`), and
+"""Serving apps: `start_server` on the built-in server, `path_deploy` for a directory of app files
+(loaded on first use), page settings (`config`, `seo`), and
 `run_event_loop` for hosts that do not run asyncio themselves. Framework adapters live in
 submodules named after their framework and import it only when used.
 
@@ -8,7 +9,18 @@ is first looked up, not when this package is imported: a script that never serve
 
 from .page import config, seo
 
-__all__ = ["start_server", "config", "seo", "run_event_loop"]
+__all__ = ["start_server", "config", "seo", "run_event_loop", "path_deploy", "path_deploy_http"]
+
+
+def __getattr__(name):
+    # path_deploy loads on first use. Its module has the same name as the function; the
+    # function wins here, as in PyWebIO (and the module itself is callable, see there).
+    if name in ("path_deploy", "path_deploy_http"):
+        import importlib
+        module = importlib.import_module(__name__ + ".path_deploy")
+        globals().update(path_deploy=module.path_deploy, path_deploy_http=module.path_deploy_http)
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __getattr__(name: str):

@@ -115,6 +115,15 @@ class SessionConnection:
         self._first_ws = ws
         self._attach(ws, None)
 
+    def make_session(self, loop):
+        """The session this socket serves (script mode attaches its own one instead)."""
+        cls = session_class_for(self.app)
+        session = cls(self.app, self.session_info, loop=loop, on_output=self._flush, on_close=self._session_ended,
+                      history_chars=REPLAY_CHARS if self.registry is not None else 0)
+        if self.debug:
+            session.debug = True
+        return session
+
     def on_message(self, data) -> None:
         self._receive(data)
 
@@ -129,12 +138,7 @@ class SessionConnection:
     def _attach(self, ws, ack: int | None) -> None:
         if ack is None:  # the page's first socket: start the session
             self.ws = ws
-            cls = session_class_for(self.app)
-            self.session = cls(self.app, self.session_info, loop=asyncio.get_running_loop(),
-                               on_output=self._flush, on_close=self._session_ended,
-                               history_chars=REPLAY_CHARS if self.registry is not None else 0)
-            if self.debug:
-                self.session.debug = True
+            self.session = self.make_session(asyncio.get_running_loop())
             if self.registry is not None:
                 self.registry.add(self)
                 ws.send(self._hello())
@@ -254,13 +258,17 @@ class SessionConnection:
         ws = self.ws
         if ws is None:
             return  # the page is away; it gets the last frames if it comes back in time
+        self.send_rest()
+        self._forget()
+        ws.close(1000, "session ended")
+
+    def send_rest(self) -> None:
+        """Send every frame still waiting, whatever the socket's buffer holds."""
         while True:
             frame = self.session.take_frame()
             if frame is None:
                 break
-            ws.send(frame)
-        self._forget()
-        ws.close(1000, "session ended")
+            self.ws.send(frame)
 
 
 class _Resume:

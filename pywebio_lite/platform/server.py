@@ -6,6 +6,7 @@ One port serves everything: ``/`` is the app page (``?app=NAME`` picks the app) 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -16,7 +17,7 @@ from typing import Callable
 from ..clientlog import excerpt
 from ..protocol.http import Request, Response
 from ..server import Server, check_allowed_hosts, host_allowed, origin_allowed, serve_static
-from ..session.base import Session
+from ..session.base import Session, claim_server_mode
 from ..utils import parse_file_size
 from .adaptor import (DEFAULT_RECONNECT_TIMEOUT, SessionConnection, SessionGone, SessionRegistry,
                       make_session_info, peer_ip)
@@ -27,7 +28,7 @@ from .page import STATIC_PATH, make_applications, render_page
 
 logger = logging.getLogger("pywebio_lite.server")
 
-__all__ = ["WebIOApp", "start_server", "STATIC_PREFIX"]
+__all__ = ["WebIOApp", "start_server", "make_server", "server_for", "run_server", "STATIC_PREFIX"]
 
 #: URL prefix of the package's frontend files.
 STATIC_PREFIX = "/_pywebio_lite/"
@@ -53,6 +54,7 @@ class WebIOApp:
         self.user_static = Path(static_dir).resolve() if static_dir else None
         # Relative to the page at "/", so a proxy that serves the app under a sub-path
         # (location /tool/ { proxy_pass http://app/; }) needs no setting: /tool/_pywebio_lite/...
+        # (path_deploy pages deeper down use `base_url_for`.)
         self.base_url = cdn if isinstance(cdn, str) else "." + STATIC_PREFIX
         if not self.base_url.endswith("/"):
             self.base_url += "/"
@@ -82,6 +84,13 @@ class WebIOApp:
         self.linked = not isinstance(cdn, str)
         if self.linked:  # link the frontend now, not on the first page request
             threading.Thread(target=linked_plan, name="pywebio_lite-assets", daemon=True).start()
+
+    def base_url_for(self, path: str) -> str:
+        """`base_url` as seen from a page at `path` (relative URLs keep working under a proxy's prefix)."""
+        if not self.base_url.startswith("./"):
+            return self.base_url
+        depth = path.count("/") - 1
+        return ("../" * depth or "./") + self.base_url[2:]
 
     def forwarded(self, request):
         """The client as a trusted proxy reports it, or None without trusted proxies."""
@@ -121,12 +130,20 @@ class WebIOApp:
         logger.warning("refused a request for host %s (not in allowed_hosts)", excerpt(request.headers.get("Host")))
         return Response(400, [("Content-Type", "text/plain; charset=utf-8")], b"Host not allowed")
 
-    async def handle_request(self, request: Request) -> Response:
+    def refusal(self, request: Request) -> Response | None:
+        """The answer to a request or upgrade that fails the Host check or authentication, else None."""
         refused = self._bad_host(request)
         if refused is not None:
             return refused
         if self.auth is not None and not self.auth.allows(request):
+            logger.info("refused a request without valid credentials from %s", peer_ip(request))
             return self.auth.challenge()
+        return None
+
+    async def handle_request(self, request: Request) -> Response:
+        refused = self.refusal(request)
+        if refused is not None:
+            return refused
         path = request.path
         if request.method not in ("GET", "HEAD"):
             return _method_not_allowed()
@@ -139,28 +156,33 @@ class WebIOApp:
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
 
     def handle_websocket(self, request: Request):
-        refused = self._bad_host(request)
+        refused = self.refusal(request)
         if refused is not None:
             return refused
-        if self.auth is not None and not self.auth.allows(request):
-            logger.info("refused a WebSocket without valid credentials from %s", peer_ip(request))
-            return self.auth.challenge()
         origin = request.headers.get("Origin")
         forwarded = self.forwarded(request)
         host = (forwarded.host if forwarded is not None else None) or request.headers.get("Host")
         if not origin_allowed(origin, host, self.allowed_origins, self.check_origin):
             logger.warning("refused a WebSocket from origin %s (host %s)", excerpt(origin), excerpt(host))
             return Response(403, [("Content-Type", "text/plain; charset=utf-8")], b"Forbidden origin")
+        return self.connection_for(request)
+
+    def resume(self, request: Request):
+        """The handler for a page coming back after its socket dropped (docs/protocol.md §1)."""
+        conn = self.sessions.get(request.query_arg("session") or "")
+        ack = request.query_arg("ack") or "0"
+        if conn is None or not ack.isdigit() or len(ack) > 18:
+            return SessionGone()
+        return conn.resume_handler(int(ack))
+
+    def connection_for(self, request: Request):
+        """The WebSocket handler of an accepted upgrade (or a Response refusing it)."""
         if request.path != "/":
             return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
-        token = request.query_arg("session") or "NEW"
-        if token != "NEW":  # a page coming back after its socket dropped (docs/protocol.md §1)
-            conn = self.sessions.get(token)
-            ack = request.query_arg("ack") or "0"
-            if conn is None or not ack.isdigit() or len(ack) > 18:
-                return SessionGone()
-            return conn.resume_handler(int(ack))
-        info = make_session_info(request, backend="pywebio_lite", protocol="websocket", forwarded=forwarded)
+        if (request.query_arg("session") or "NEW") != "NEW":
+            return self.resume(request)
+        info = make_session_info(request, backend="pywebio_lite", protocol="websocket",
+                                 forwarded=self.forwarded(request))
         return SessionConnection(self.app_for(request), info, debug=self.debug,
                                  reconnect_timeout=self.reconnect_timeout, registry=self.sessions)
 
@@ -215,6 +237,11 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
                          allowed_origins=allowed_origins, check_origin=check_origin,
                          max_payload_size=max_payload_size, allowed_hosts=allowed_hosts, **server_settings)
 
+    run_server(server, auto_open_webbrowser=auto_open_webbrowser)
+
+
+def run_server(server: Server, *, auto_open_webbrowser: bool = False) -> None:
+    """Print where `server` listens, open a browser if asked, serve until Ctrl-C."""
     def on_start(server: Server) -> None:
         url = server.url + "/"
         print(f"Running on {url}  (Press CTRL+C to quit)", flush=True)
@@ -224,12 +251,24 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
     server.run(on_start=on_start)
 
 
-
 def make_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,
                 static_dir: str | None = None, remote_access: bool = False, reconnect_timeout: float | None = None,
                 allowed_origins=None, check_origin=None, max_payload_size="200M", allowed_hosts=None,
                 **server_settings) -> Server:
     """A configured Server for `applications`, not yet started (start_server() runs it)."""
+    return server_for(functools.partial(WebIOApp, applications), port=port, host=host, debug=debug, cdn=cdn,
+                      static_dir=static_dir, remote_access=remote_access, reconnect_timeout=reconnect_timeout,
+                      allowed_origins=allowed_origins, check_origin=check_origin,
+                      max_payload_size=max_payload_size, allowed_hosts=allowed_hosts, **server_settings)
+
+
+def server_for(make_app: Callable[..., WebIOApp], *, port: int = 0, host: str = "", debug: bool = False,
+               cdn=True, static_dir: str | None = None, remote_access: bool = False,
+               reconnect_timeout: float | None = None, allowed_origins=None, check_origin=None,
+               max_payload_size="200M", allowed_hosts=None, **server_settings) -> Server:
+    """A Server for the application object `make_app(cdn=, static_dir=, ...)` builds, with
+    start_server's options applied (shared by start_server and path_deploy)."""
+    claim_server_mode()  # PyWebIO's error if script mode has begun
     tls = make_ssl_context(server_settings.pop("ssl_context", None), server_settings.pop("certfile", None),
                            server_settings.pop("keyfile", None))
     auth = make_auth(server_settings.pop("auth", None), server_settings.pop("check_auth", None),
@@ -241,7 +280,7 @@ def make_server(applications, port: int = 0, host: str = "", debug: bool = False
         logger.warning("remote_access is not supported by pywebio_lite; serving locally only")
     if debug:
         Session.debug = True
-    app = WebIOApp(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
+    app = make_app(cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                    check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout,
                    auth=auth, trusted_proxies=trusted_proxies, allowed_hosts=allowed_hosts)
     settings = {}

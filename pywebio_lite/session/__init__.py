@@ -6,7 +6,9 @@ through). Functions marked "[C]" below return an awaitable in a coroutine app (`
 block and return the value in a thread app.
 
 The coroutine side (`CoroutineBasedSession`, `TaskHandler`, and with them asyncio) is loaded on
-first use: a thread app or a script never imports asyncio.
+first use: a thread app or a script never imports asyncio. A call made outside any session, in a
+process that started no server, starts script mode (`pywebio_lite.platform.script_mode`, imported
+only then).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..exceptions import SessionClosedException, SessionException, SessionNotFoundException
 from ..utils import check_dom_name_value, check_language, iscoroutinefunction, isgeneratorfunction
+from . import base as _base
 from .base import Session, current_binding, get_current_session, get_current_task_id
 from .threadbased import ThreadBasedSession
 
@@ -37,6 +40,25 @@ def __dir__():
 
 __all__ = ["run_async", "run_asyncio_coroutine", "register_thread", "hold", "defer_call", "data",
            "get_info", "run_js", "eval_js", "download", "set_env", "go_app", "local", "info"]
+
+
+def _script_mode_binding():
+    """No session is bound to the caller: with no server in this process, start script mode.
+    Its machinery (server, browser) is imported here, on first use only."""
+    if _base.process_mode == "server":
+        return None
+    from ..platform import script_mode
+    return script_mode.binding_for_current_thread()
+
+
+_base.no_session_hook = _script_mode_binding
+
+
+def __getattr__(name):
+    if name == "ScriptModeSession":  # loaded on first use, like script mode itself
+        from .scriptmode import ScriptModeSession
+        return ScriptModeSession
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def session_class_for(app: Callable) -> type[Session]:
@@ -195,7 +217,9 @@ class _ObjectDictProxy:
         return get_current_session().save
 
     def __getattr__(self, name):
-        if name.startswith("__") and name.endswith("__"):
+        # `_` names cannot be set as attributes; tools probe such names (pytest's _mock_name,
+        # IPython's _repr_*_), and that must not start script mode.
+        if name.startswith("_"):
             raise AttributeError(name)
         return self._dict.get(name)
 
@@ -239,7 +263,7 @@ class _ReadOnlyInfo:
         return get_current_session().info
 
     def __getattr__(self, name):
-        if name.startswith("__") and name.endswith("__"):
+        if name.startswith("_"):  # as for `local`: introspection must not start script mode
             raise AttributeError(name)
         try:
             return self._dict[name]

@@ -35,15 +35,29 @@ from .uploads import UploadTarget
 
 logger = logging.getLogger("pywebio_lite.session")
 
-__all__ = ["Session", "get_current_session", "get_current_task_id", "current_binding"]
+__all__ = ["Session", "get_current_session", "get_current_task_id", "current_binding", "claim_server_mode"]
 
 #: (session, task_id) of the running task, for code that runs in a task we started.
 _current: contextvars.ContextVar[tuple | None] = contextvars.ContextVar("pywebio_lite_task", default=None)
 #: (session, task_id) of threads the user registered with register_thread() before starting them.
 _registered_threads: "weakref.WeakKeyDictionary[threading.Thread, tuple]" = weakref.WeakKeyDictionary()
 
-#: Called when no session is bound (script mode plugs in here later). Returns a binding or None.
+#: Called when no session is bound (script mode plugs in here). Returns a binding or None.
 no_session_hook: Callable[[], tuple | None] | None = None
+#: How this process runs apps, as PyWebIO allows only one way: None until decided, "server" once
+#: a server (or any session host) exists, "script" once script mode began.
+process_mode: str | None = None
+
+SCRIPT_MODE_ERROR = "Already in script mode, can't start server"
+
+
+def claim_server_mode() -> None:
+    """Called by every server and session host: from now on no script mode. PyWebIO's
+    RuntimeError if script mode has begun already."""
+    global process_mode
+    if process_mode == "script":
+        raise RuntimeError(SCRIPT_MODE_ERROR)
+    process_mode = "server"
 
 _INTERNAL_ERROR = {
     "en": "An internal error occurred in the application",
@@ -101,12 +115,16 @@ class Session:
     #: How long commands of an app thread wait for company before leaving, in seconds (see _queue).
     LINGER = 0.002
     is_coroutine = False
+    #: True for the one session of script mode (it does not make the process a server).
+    is_script_mode = False
 
     def __init__(self, target: Callable, session_info: dict | None = None, *,
                  loop: "asyncio.AbstractEventLoop" | None = None,
                  on_output: Callable[[], None] | None = None,
                  on_close: Callable[[], None] | None = None,
                  history_chars: int = 0):
+        if not self.is_script_mode:
+            claim_server_mode()
         self.target = target
         self.info = session_info if session_info is not None else {}
         self.loop = loop

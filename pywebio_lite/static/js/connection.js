@@ -170,10 +170,12 @@ export const lastSeq = () => state.lastSeq;
 /** True once the session ended or the connection is gone: events are no longer sent. */
 export const isFinished = () => state.finished;
 
-/** close_session: the app ended. Stop sending; the server closes the socket. */
+/** close_session: the app ended. Stop sending and close the socket (the server closes it too,
+ * or, in script mode, waits for this: then it knows the page has applied everything). */
 export function finish() {
   state.finished = true;
   state.outbox.length = 0;
+  state.ws?.close(1000);
 }
 
 /** Queue one event; every event of this tick leaves in one frame. `extra`: more top-level keys ({form}). */
