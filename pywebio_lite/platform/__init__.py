@@ -12,9 +12,13 @@ from .page import config, seo
 __all__ = ["start_server", "config", "seo", "run_event_loop", "path_deploy", "path_deploy_http"]
 
 
-def __getattr__(name):
-    # path_deploy loads on first use. Its module has the same name as the function; the
-    # function wins here, as in PyWebIO (and the module itself is callable, see there).
+def __getattr__(name: str):
+    """`start_server` (with the server stack) and `path_deploy`, imported on first use."""
+    if name == "start_server":
+        from .server import start_server
+        return start_server
+    # path_deploy's module has the same name as the function; the function wins here, as in
+    # PyWebIO (and the module itself is callable, see there).
     if name in ("path_deploy", "path_deploy_http"):
         import importlib
         module = importlib.import_module(__name__ + ".path_deploy")
@@ -23,16 +27,8 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def __getattr__(name: str):
-    """`start_server`, imported with the server stack on first use."""
-    if name == "start_server":
-        from .server import start_server
-        return start_server
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def __dir__():
-    return sorted(set(globals()) | {"start_server"})
+    return sorted(set(globals()) | {"start_server", "path_deploy", "path_deploy_http"})
 
 
 def run_event_loop(debug: bool = False) -> None:

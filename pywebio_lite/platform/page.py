@@ -200,6 +200,10 @@ def _template() -> string.Template:
     return tpl
 
 
+#: Themes whose rules are in css/themes.css rather than app.css (only their pages link it).
+NAMED_THEMES = frozenset({"sketchy", "minty", "yeti"})
+
+
 def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bool = False,
                 version: str = "", max_text_size: int | None = None, linked: bool = False) -> str:
     """The HTML page of `app`. `base_url` is where the package's static files are served (ends in /).
@@ -215,6 +219,8 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
         raise RuntimeError(f"unknown theme {theme!r} (PYWEBIO_THEME?); the themes are {', '.join(THEMES)}")
     esc = functools.partial(html.escape, quote=True)
     css_links = "".join(f'<link rel="stylesheet" href="{esc(u)}">' for u in meta.get("css_file", []))
+    if theme in NAMED_THEMES:  # their looks live in a stylesheet of their own
+        css_links = f'<link rel="stylesheet" href="{esc(base_url)}css/themes.css">' + css_links
     js_tags = "".join(f'<script src="{esc(u)}"></script>' for u in meta.get("js_file", []))
     js_code = meta.get("js_code")
     if js_code:

@@ -28,15 +28,19 @@ if TYPE_CHECKING:
 
 
 def __getattr__(name: str):
-    """`CoroutineBasedSession` and `TaskHandler`, imported (with asyncio) when first asked for."""
+    """`CoroutineBasedSession` and `TaskHandler` (with asyncio), and `ScriptModeSession`, imported
+    when first asked for."""
     if name in ("CoroutineBasedSession", "TaskHandler"):
         from . import coroutinebased
         return getattr(coroutinebased, name)
+    if name == "ScriptModeSession":  # loaded on first use, like script mode itself
+        from .scriptmode import ScriptModeSession
+        return ScriptModeSession
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | {"CoroutineBasedSession", "TaskHandler"})
+    return sorted(set(globals()) | {"CoroutineBasedSession", "TaskHandler", "ScriptModeSession"})
 
 __all__ = ["run_async", "run_asyncio_coroutine", "register_thread", "hold", "defer_call", "data",
            "get_info", "run_js", "eval_js", "download", "set_env", "go_app", "local", "info"]
@@ -52,13 +56,6 @@ def _script_mode_binding():
 
 
 _base.no_session_hook = _script_mode_binding
-
-
-def __getattr__(name):
-    if name == "ScriptModeSession":  # loaded on first use, like script mode itself
-        from .scriptmode import ScriptModeSession
-        return ScriptModeSession
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def session_class_for(app: Callable) -> type[Session]:

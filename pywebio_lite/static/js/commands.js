@@ -10,7 +10,6 @@ import { finish } from './connection.js';
 import { outputCtl, place, flushPending } from './scopes.js';
 import { render, takeMounts } from './render.js';
 import { env, setEnv, noteOutput } from './env.js';
-import { showPopup, closePopup } from './popup.js';
 import { showToast } from './toast.js';
 import { runScript } from './script.js';
 import { download } from './download.js';
@@ -40,8 +39,7 @@ export function runMounts() {
 const handlers = new Map(Object.entries({
   output,
   output_ctl: outputCtl,
-  popup: showPopup,
-  close_popup: closePopup,
+  close_popup() {},  // no popup was ever shown; popup.js (loaded with the first popup) replaces it
   toast: showToast,
   set_progressbar: setProgressbar,
   run_script(spec, cmd) { flushPending(); runScript(spec, cmd); },  // the script sees this frame's output

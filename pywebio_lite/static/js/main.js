@@ -22,6 +22,8 @@ setTextLimit(config.max_text_size);
 
 // The input side (forms and pin widgets) lives in ./forms/ and is loaded with the first frame
 // that needs it; forms/index.js registers its commands and renderers when it is imported.
+// Popups (popup.js) load with the first frame that opens one; it registers popup and close_popup.
+registerLazy(['"command":"popup"'], () => import('./popup.js'));
 registerLazy(['"command":"input_group"', '"command":"update_input"', '"command":"destroy_form"',
   '"command":"pin_', '"type":"pin"'], () => import('./forms/index.js'));
 

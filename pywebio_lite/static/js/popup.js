@@ -9,7 +9,7 @@
 import { h, uid } from './dom.js';
 import { renderInto } from './render.js';
 import { SCOPE_PREFIX } from './scopes.js';
-import { runMounts } from './commands.js';
+import { runMounts, registerCommand } from './commands.js';
 
 let current = null;  // {backdrop, opener, onKey}
 
@@ -66,3 +66,6 @@ export function closePopup(restore = true) {
   document.documentElement.classList.remove('pwl-modal-open');
   if (opener?.isConnected && typeof opener.focus === 'function') opener.focus({ preventScroll: true });
 }
+
+registerCommand('popup', showPopup);
+registerCommand('close_popup', closePopup);

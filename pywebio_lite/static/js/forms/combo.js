@@ -14,8 +14,10 @@
  * chips before the text box, each with a remove button; Backspace in the empty box removes the
  * last chip.
  */
-import { h, uid } from '../dom.js';
+import { h, uid, loadStylesheet } from '../dom.js';
 import { t } from './i18n.js';
+
+await loadStylesheet(new URL('../../css/combo.css', import.meta.url).href);
 
 const fold = (text) => String(text).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 const MIRRORED = ['aria-describedby', 'aria-invalid', 'aria-readonly', 'required', 'placeholder'];

@@ -16,7 +16,12 @@
 import { eventDataLimit, jsonBytes, sendEvent } from '../connection.js';
 import { h, uid } from '../dom.js';
 import { t, formatSize } from './i18n.js';
-import { Combo } from './combo.js';
+
+/** The searchable select (combo.js), handed over by forms/index.js once a frame needs it. */
+let Combo = null;
+export function useCombo(cls) {
+  Combo = cls;
+}
 
 const NATIVE_TYPES = new Set(['text', 'number', 'password', 'url', 'date', 'time', 'color', 'datetime-local']);
 const ENTER_SUBMITS = new Set(['text', 'number', 'float', 'password', 'url', 'date', 'time', 'datetime-local']);
@@ -153,7 +158,7 @@ export class Field {
     this.el.append(select);
     this.setOptions(this.item.options || []);
     // native=False: our searchable combobox over the (hidden) <select>, see combo.js
-    if (this.item.native === false) this.combo = new Combo(select, () => this.hooks.blur?.(this));
+    if (this.item.native === false && Combo) this.combo = new Combo(select, () => this.hooks.blur?.(this));
   }
 
   buildChoices() {

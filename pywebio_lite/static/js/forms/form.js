@@ -20,7 +20,6 @@ import { h, uid } from '../dom.js';
 import { env } from '../env.js';
 import { Field } from './fields.js';
 import { formatSize, t } from './i18n.js';
-import { uploadFiles, UploadAborted } from './upload.js';
 
 const forms = new Map();  // form_id -> Form, in the order they were opened
 // When the last form went away (performance.now()). A form that follows within FOLLOW_MS takes
@@ -177,10 +176,12 @@ class Form {
     if (jobs.length && this.target) {
       this.setBusy(true, pressed);
       this.refused = false;
+      let upload = null;
       try {
-        Object.assign(data, await uploadFiles(this.target, jobs, this.counter, () => this.destroyed || this.refused));
+        upload = await import('./upload.js');  // loaded with the first form that sends files
+        Object.assign(data, await upload.uploadFiles(this.target, jobs, this.counter, () => this.destroyed || this.refused));
       } catch (err) {
-        if (!(err instanceof UploadAborted)) {
+        if (!(upload && err instanceof upload.UploadAborted)) {
           console.error('pywebio_lite: upload failed', err);
           jobs[0].field.setValidity(false, t('uploadFailed'));
         }

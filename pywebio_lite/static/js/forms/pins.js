@@ -15,7 +15,6 @@ import { h } from '../dom.js';
 import { flushPending } from '../scopes.js';
 import { Field } from './fields.js';
 import { t } from './i18n.js';
-import { uploadFiles } from './upload.js';
 
 const pins = new Map();       // name -> the live Field
 const callbacks = new Map();  // name -> [callback id]
@@ -90,6 +89,7 @@ export async function pinValues(spec, command) {
   }
   if (jobs.length) {
     try {
+      const { uploadFiles } = await import('./upload.js');  // loaded with the first file pin sent
       Object.assign(values, await uploadFiles(spec.upload_target, jobs, { next: 0 }));
     } catch (err) {
       console.error('pywebio_lite: a file pin could not be uploaded', err);
