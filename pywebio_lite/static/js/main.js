@@ -20,6 +20,8 @@ env.debug = !!config.debug;
 // that needs it; forms/index.js registers its commands and renderers when it is imported.
 registerLazy(['"command":"input_group"', '"command":"update_input"', '"command":"destroy_form"',
   '"command":"pin_', '"type":"pin"'], () => import('./forms/index.js'));
+// The data grid (./datatable/, its own stylesheet) comes with the first frame that shows one.
+registerLazy(['"type":"datatable"', '"command":"datatable_'], () => import('./datatable/index.js'));
 
 window.pywebio_lite = Object.freeze({
   version: config.version, env, registerCommand, registerRenderer, render, sendEvent, lastSeq,
