@@ -97,13 +97,14 @@ function makeColumn(def, path, index, fieldIndex) {
   if (cellRenderer != null && typeof cellRenderer !== 'function') warnOnce('column', `cellRenderer: ${cellRenderer}`);
   let pinned = def.pinned === true ? 'left' : def.pinned || null;
   if (pinned === 'right') { warnOnce('column', 'pinned: right'); pinned = 'left'; }
+  const headerName = def.headerName != null ? String(def.headerName) : title(path[path.length - 1]);
   return {
     index,                // place in the column list (all leaves, in order)
     fieldIndex,           // which data column holds its values
     path,
     field: path2field(path),
-    def,
-    headerName: def.headerName != null ? String(def.headerName) : title(path[path.length - 1]),
+    def: { ...def, field: path2field(path), headerName },  // the colDef app functions see
+    headerName,
     width: num(def.width, null),
     minWidth: Math.max(20, num(def.minWidth, 48)),
     maxWidth: num(def.maxWidth, Infinity),

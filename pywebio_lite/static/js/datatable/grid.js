@@ -69,7 +69,7 @@ export class Grid {
     this.headH = posInt(this.args.headerHeight) || look.head;
     this.fields = spec.fields || [];
     this.fieldIndex = new Map(this.fields.map((p, i) => [JSON.stringify(p), i]));
-    this.fieldNames = this.fields.map((p) => [path2field(p), p.length === 1 ? p[0] : null]);
+    this.fieldNames = this.fields.map((p) => [path2field(p), p]);
     this.idPath = spec.id_field || null;
     let mode = spec.callback_id || spec.on_select ? (spec.multiple_select ? 'multiple' : 'single') : null;
     if (this.args.rowSelection === 'single' || this.args.rowSelection === 'multiple') mode = this.args.rowSelection;
@@ -132,13 +132,18 @@ export class Grid {
     return col.fieldIndex >= 0 ? this.store.cols[col.fieldIndex][r] : null;
   };
 
-  /** The row as ag-grid code sees it: a flat object keyed by field name (and plain top-level keys). */
+  /** The row as ag-grid code sees it: keyed by PyWebIO's field names (path2field) and, nested, by its own keys. */
   rowData(r) {
     const data = {};
-    this.fieldNames.forEach(([field, plain], f) => {
+    this.fieldNames.forEach(([field, path], f) => {
       const v = this.store.cols[f][r];
       data[field] = v;
-      if (plain !== null) data[plain] = v;
+      let at = data;
+      for (let i = 0; i < path.length - 1; i++) {
+        if (at[path[i]] == null || typeof at[path[i]] !== 'object') at[path[i]] = {};
+        at = at[path[i]];
+      }
+      at[path[path.length - 1]] = v;
     });
     return data;
   }
@@ -186,7 +191,7 @@ export class Grid {
     if (this.page >= pages) this.page = Math.max(0, pages - 1);
     this.dataVer++;
     this.updateStatus();
-    this.schedule();
+    if (this.isMounted) this.render();
   }
 
   viewLength() { return this.view ? this.view.length : this.store.size; }
