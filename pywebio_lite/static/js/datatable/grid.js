@@ -47,6 +47,16 @@ function styleText(style) {
   return out;
 }
 
+/** Set an element's text, reusing its text node (cheaper than textContent while scrolling). */
+function setText(el, text) {
+  const node = el.firstChild;
+  if (node && node.nodeType === 3 && !node.nextSibling) {
+    if (node.data !== text) node.data = text;
+  } else {
+    el.textContent = text;
+  }
+}
+
 /** Call an app's function; an exception is logged, never thrown into the grid. */
 function call(fn, what, ...args) {
   try {
@@ -252,7 +262,7 @@ export class Grid {
     const shown = this.columns.filter((c) => !c.hide);
     const cols = [...shown.filter((c) => c.pinned), ...shown.filter((c) => !c.pinned)];
     if (this.multi) cols.unshift({ check: true, index: -1, pinned: 'left', w: 40, groups: [], headerName: '' });
-    cols.forEach((c, k) => { c.k = k; });
+    cols.forEach((c, k) => { c.k = k; c.lastPinned = !!c.pinned && !cols[k + 1]?.pinned; });
     this.cols = cols;
     this.scroller.setAttribute('aria-colcount', String(cols.length));
     this.buildHead();
@@ -299,6 +309,7 @@ export class Grid {
       cell.style.width = `var(--w${col.k})`;
       if (col.pinned) this.stick(cell, col.k);
       if (col.check) {
+        cell.classList.add('pwl-dt-checkcell');
         this.allBox = h('input', { type: 'checkbox', 'aria-label': 'Select all rows', tabindex: '-1' });
         cell.append(this.allBox);
       } else {
@@ -340,6 +351,7 @@ export class Grid {
 
   stick(cell, k) {
     cell.classList.add('pwl-dt-pinned');
+    if (this.cols[k].lastPinned) cell.classList.add('pwl-dt-pinned-last');
     cell.style.left = `var(--l${k})`;
   }
 
@@ -526,17 +538,20 @@ export class Grid {
   render() {
     if (!this.root.isConnected) return;
     const n = this.displayCount();
-    const geo = this.geometry(n);
+    const geo = this.geometry(n);   // every layout read happens before the first write
+    const win = this.columnWindow();
     this.body.style.height = `${geo.bodyH}px`;
     this.empty.hidden = n > 0 || this.received < this.total;
-    const win = this.columnWindow();
     if (win.key !== this.winKey) {
       this.winKey = win.key;
       this.win = win;
       for (const el of this.rowEls.values()) el.winKey = null;
     }
+    // Rows that left the view are reused for the rows that came into it; they stay in the
+    // document (moving elements in and out costs more than moving them), spare ones hidden.
+    const free = [];
     for (const [pos, el] of this.rowEls) {
-      if (pos < geo.first || pos > geo.last) { this.rowEls.delete(pos); el.remove(); this.pool.push(el); }
+      if (pos < geo.first || pos > geo.last) { this.rowEls.delete(pos); free.push(el); }
     }
     const frag = document.createDocumentFragment();
     const headRows = this.headerRowCount();
@@ -544,9 +559,10 @@ export class Grid {
     for (let pos = geo.first; pos <= geo.last; pos++) {
       let el = this.rowEls.get(pos);
       if (!el) {
-        el = this.pool.pop() || this.makeRow();
+        el = free.pop() || this.pool.pop();
+        if (!el) frag.append(el = this.makeRow());
+        else if (el.hidden) el.hidden = false;
         this.rowEls.set(pos, el);
-        frag.append(el);
       }
       const r = this.physical(pos);
       if (el.winKey !== this.winKey) this.buildCells(el);
@@ -559,6 +575,7 @@ export class Grid {
       }
       el.style.transform = `translateY(${geo.top(pos)}px)`;
     }
+    for (const el of free) { el.hidden = true; el.pos = -1; this.pool.push(el); }
     if (frag.firstChild) this.body.append(frag);
     this.placeFocus();
   }
@@ -588,7 +605,11 @@ export class Grid {
       cell.baseStyle = `width:var(--w${col.k})${col.pinned ? `;left:var(--l${col.k})` : ''}`;
       cell.style.cssText = cell.baseStyle;
       if (col.pinned) cell.classList.add('pwl-dt-pinned');
-      if (col.check) cell.append(h('input', { type: 'checkbox', 'aria-label': 'Select row', tabindex: '-1' }));
+      if (col.lastPinned) cell.classList.add('pwl-dt-pinned-last');
+      if (col.check) {
+        cell.classList.add('pwl-dt-checkcell');
+        cell.append(h('input', { type: 'checkbox', 'aria-label': 'Select row', tabindex: '-1' }));
+      }
       cell.col = col;
       el.cells.push(cell);
       el.byK.set(col.k, cell);
@@ -623,9 +644,9 @@ export class Grid {
       else cell.innerHTML = out == null ? '' : String(out);  // HTML the app's own cellRenderer wrote
     } else if (col.valueFormatter) {
       params = this.params(col, r, value);
-      cell.textContent = toText(call(col.valueFormatter, 'valueFormatter', params));
+      setText(cell, toText(call(col.valueFormatter, 'valueFormatter', params)));
     } else {
-      cell.textContent = toText(value);
+      setText(cell, toText(value));
     }
     if (col.cellStyle) {
       const style = typeof col.cellStyle === 'function'
@@ -634,7 +655,7 @@ export class Grid {
     }
     if (col.cellClass) {
       const cls = typeof col.cellClass === 'function' ? call(col.cellClass, 'cellClass', params || this.params(col, r, value)) : col.cellClass;
-      cell.className = `pwl-dt-cell${col.numeric ? ' pwl-dt-num' : ''}${col.pinned ? ' pwl-dt-pinned' : ''} ${[].concat(cls || []).join(' ')}`;
+      cell.className = `pwl-dt-cell${col.numeric ? ' pwl-dt-num' : ''}${col.pinned ? ' pwl-dt-pinned' : ''}${col.lastPinned ? ' pwl-dt-pinned-last' : ''} ${[].concat(cls || []).join(' ')}`;
     }
   }
 
