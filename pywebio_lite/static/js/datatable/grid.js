@@ -332,7 +332,7 @@ export class Grid {
           const numeric = col.filter === 'number' || (col.filter === 'auto' && col.numeric);
           const input = h('input', {
             type: 'search', class: 'pwl-dt-filter', 'aria-label': `Filter ${col.headerName}`, 'data-k': col.k,
-            placeholder: numeric ? '>, <, = or a..b' : 'Filter…', autocomplete: 'off', spellcheck: 'false',
+            placeholder: numeric ? 'e.g. >10' : 'Filter…', autocomplete: 'off', spellcheck: 'false',
             title: numeric ? 'Numbers: 5, >5, >=5, <5, <=5, !=5, 2..8; or text to find'
               : 'Text to find; =text for exactly, ^text for starts with, !text for without',
           });
