@@ -96,12 +96,17 @@ def test_empty_table_says_so(open_app):
 
 
 # ---------------------------------------------------------------------------- big data
-def test_virtual_rows_chunks_and_scrolling_to_the_end(open_app):
+@pytest.mark.parametrize("kind", ["thread", "coroutine"])
+def test_virtual_rows_chunks_and_scrolling_to_the_end(open_app, kind):
     n = dt.FIRST_ROWS + 2 * dt.CHUNK_ROWS + 7
     records = [{"name": f"Row {i}", "value": i} for i in range(n)]
 
-    def app():
-        put_datatable(records, height=400)
+    if kind == "thread":
+        def app():
+            put_datatable(records, height=400)
+    else:
+        async def app():
+            put_datatable(records, height=400)
 
     page = open_app(app)
     grid = page.get_by_role("grid")
@@ -132,6 +137,42 @@ def test_virtual_columns(open_app):
     expect(cell(grid, "v0-59")).to_be_visible()
     expect(cell(grid, "v0-0")).to_be_visible()  # the pinned column stays in view
     expect(cell(grid, "v0-1")).to_have_count(0)
+
+
+def test_auto_height_shows_every_row_without_scrolling(open_app):
+    page = open_app(lambda: put_datatable(PEOPLE * 4, height="auto"))
+    grid = page.get_by_role("grid")
+    expect(cell(grid, "Barbara").last).to_be_visible()
+    expect(grid.get_by_role("row")).to_have_count(2 + 20)  # header, filters, every row
+    assert grid.evaluate("g => g.scrollHeight <= g.clientHeight + 1")
+
+
+def test_in_a_hidden_tab_and_in_a_popup(open_app):
+    from pywebio_lite.output import popup, put_button, put_tabs
+
+    def app():
+        put_tabs([{"title": "First", "content": "nothing here"},
+                  {"title": "Grid", "content": put_datatable(PEOPLE)}])
+        put_button("Open", onclick=lambda: popup("Crew", put_datatable(PEOPLE, instance_id="in_popup")))
+
+    page = open_app(app)
+    page.get_by_role("tab", name="Grid").click()
+    grid = page.get_by_role("grid").first
+    expect(cell(grid, "Grace")).to_be_visible()
+    assert cell(grid, "Manchester").bounding_box()["width"] > 60  # sized once it could be measured
+    page.get_by_role("button", name="Open").click()
+    dialog = page.get_by_role("dialog", name="Crew")
+    expect(cell(dialog.get_by_role("grid"), "Linus")).to_be_visible()
+    cell(dialog.get_by_role("grid"), "Linus").click()
+    expect(dialog.get_by_label("Cell content")).to_have_text("Linus")
+
+
+def test_arrow_down_from_a_filter_box_enters_the_rows(open_app):
+    page = open_app(lambda: put_datatable(PEOPLE))
+    grid = page.get_by_role("grid")
+    page.get_by_label("Filter City").fill("o")
+    page.keyboard.press("ArrowDown")
+    expect(cell(grid, "London")).to_be_focused()
 
 
 # ---------------------------------------------------------------------------- sort and filter

@@ -14,6 +14,11 @@
 import { registerCommand } from '../commands.js';
 import { registerRenderer } from '../render.js';
 import datatable, { byKey, byInstance } from '../renderers/datatable.js';
+// Named here too so the browser fetches the whole module graph at once, not level by level.
+import './grid.js';
+import './model.js';
+import './columns.js';
+import './api.js';
 
 const css = new URL('../../css/datatable.css', import.meta.url).href;
 if (![...document.styleSheets].some((s) => s.href === css)) {

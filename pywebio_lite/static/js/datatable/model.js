@@ -114,9 +114,10 @@ export class Store {
 
   /** Insert rows before physical index `at`. */
   insert(at, rows, ids) {
-    const nf = this.cols.length;
-    for (let f = 0; f < nf; f++) this.cols[f].splice(at, 0, ...rows.map((row) => row[f] ?? null));
-    this.ids.splice(at, 0, ...rows.map((_, i) => this.takeId(ids ? ids[i] : undefined)));
+    // slice + concat, not splice(...rows): a spread of many rows would overflow the argument limit
+    const put = (list, values) => list.slice(0, at).concat(values, list.slice(at));
+    this.cols = this.cols.map((col, f) => put(col, rows.map((row) => row[f] ?? null)));
+    this.ids = put(this.ids, rows.map((_, i) => this.takeId(ids ? ids[i] : undefined)));
     this.changed();
   }
 

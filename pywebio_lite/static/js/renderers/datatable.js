@@ -14,7 +14,20 @@ import { makeApi } from '../datatable/api.js';
 export const byKey = new Map();
 export const byInstance = new Map();
 
+/** Forget grids that were shown and are gone from the page (their scope was cleared or removed). */
+function sweep() {
+  for (const map of [byKey, byInstance]) {
+    for (const [name, grid] of map) {
+      if (grid.isMounted && !grid.root.isConnected) {
+        map.delete(name);
+        grid.resizeObserver?.disconnect();
+      }
+    }
+  }
+}
+
 export default function datatable(spec) {
+  sweep();
   const grid = new Grid(spec);
   grid.api = makeApi(grid);
   byKey.set(spec.key, grid);
