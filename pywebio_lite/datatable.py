@@ -8,8 +8,8 @@ time it shows one. This module turns records into what it needs (docs/protocol.m
 * the **fields**: one key path per leaf column; each row travels as a list of its values in field
   order (no repeated keys), plus its id when `id_field` is set (otherwise the id is the row index);
 * **chunks**: the spec holds the first `FIRST_ROWS` rows, so the first screen shows at once; the
-  page then asks for the rest, `CHUNK_ROWS` at a time, through a callback, so a million rows
-  never travel as one message and the app does not wait for them.
+  page then asks for the rest, `CHUNK_ROWS` at a time (two requests on their way), through a
+  callback, so a million rows never travel as one message and the app does not wait for them.
 
 JSFunction values inside `column_args`/`grid_args` become ``{"__pwl_js__": [params, body]}``; the
 page turns them into functions.
@@ -277,7 +277,8 @@ def put_datatable(records: Sequence[Mapping], actions: Sequence | None = None,
 
     key = random_str(12)
     callback_id = output_register_callback(on_select) if (actions or onselect) else None
-    more_id = output_register_callback(more) if first < total else None
+    # serial: one worker thread answers the requests in order (the page has two on their way)
+    more_id = output_register_callback(more, serial_mode=True) if first < total else None
     head = encoder.chunk(records[:first])
     return Output(_spec(
         "datatable", scope, position,

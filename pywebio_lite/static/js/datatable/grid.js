@@ -90,7 +90,8 @@ export class Grid {
     this.store.append(spec.rows || [], spec.ids || null);
     this.received = (spec.rows || []).length;
     this.total = Math.max(spec.total || 0, this.received);
-    this.waiting = false;
+    this.inflight = 0;        // chunk requests on their way
+    this.pending = new Map();  // chunks that arrived before an earlier one: start -> chunk
     this.getters = new Map();
     for (const col of columns) {
       col.numeric = col.numericType || this.detectNumeric(col);
@@ -1017,20 +1018,33 @@ export class Grid {
   }
 
   // ------------------------------------------------------------------ rows from the server, changes
+  /** Ask for the next chunks; two are on their way at a time, so the server never waits for the page. */
   requestMore() {
-    if (!this.spec.more || this.waiting || this.received >= this.total) return;
-    this.waiting = true;
-    sendEvent('callback', this.spec.more, { from: this.received });
+    if (!this.spec.more) return;
+    const size = this.spec.chunk || 20000;
+    this.requested ??= this.received;
+    while (this.inflight < 2 && this.requested < this.total) {
+      sendEvent('callback', this.spec.more, { from: this.requested });
+      this.requested += size;
+      this.inflight++;
+    }
   }
 
-  /** A `datatable_rows` chunk: the next rows of the table's first records. */
+  /** A `datatable_rows` chunk: the next rows of the table's first records (applied in order). */
   addChunk(chunk) {
-    if (chunk.start !== this.received || !Array.isArray(chunk.rows)) return;
-    this.received += chunk.rows.length;
-    this.waiting = false;
+    if (!Array.isArray(chunk.rows) || !(chunk.start >= this.received)) return;
+    this.pending.set(chunk.start, chunk);
+    this.inflight = Math.max(0, this.inflight - 1);
     this.requestMore();
-    this.store.append(chunk.rows, chunk.ids || null);
-    this.afterChange(false);
+    let added = false;
+    for (let next = this.pending.get(this.received); next; next = this.pending.get(this.received)) {
+      this.pending.delete(this.received);
+      this.received += next.rows.length;
+      this.store.append(next.rows, next.ids || null);
+      added = true;
+      if (!next.rows.length) break;
+    }
+    if (added) this.afterChange(false);
   }
 
   /** Data changed: recompute the view (or just redraw when nothing is sorted or filtered). */
