@@ -316,6 +316,38 @@ def test_grid_args_row_height_pagination_and_unknown_options(open_app, page):
     assert len(unknown) == 2 and any('"noSuchOption"' in w for w in unknown) and any('"alsoUnknown"' in w for w in unknown)
 
 
+def test_more_column_and_grid_options(open_app, page):
+    warnings = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+
+    def app():
+        put_datatable(PEOPLE, onselect=lambda ids: put_text(f"ids {ids}"),
+                      column_args={"age": {"width": 30, "minWidth": 90, "resizable": False},
+                                   "city": {"cellRenderer": "agAnimateShowChangeCellRenderer", "sortable": True}},
+                      grid_args={"headerHeight": 50, "rowSelection": "multiple",
+                                 "defaultColDef": {"sortable": False}})
+
+    open_app(app)
+    grid = page.get_by_role("grid")
+    age = grid.get_by_role("columnheader", name="Age")
+    expect(age).to_be_visible()
+    assert abs(age.bounding_box()["width"] - 90) <= 1  # minWidth wins over width
+    assert age.bounding_box()["height"] == pytest.approx(50, abs=1)  # headerHeight
+    expect(age.locator(".pwl-dt-resize")).to_have_count(0)  # resizable False
+    age.click()
+    expect(age).not_to_have_attribute("aria-sort", re.compile("."))  # defaultColDef sortable False
+    city = grid.get_by_role("columnheader", name="City")
+    city.click()
+    expect(city).to_have_attribute("aria-sort", "ascending")  # column_args overrides defaultColDef
+    expect(cell(grid, "Boston")).to_be_visible()  # a named ag-grid renderer: plain text, and a warning
+    assert any("agAnimateShowChangeCellRenderer" in w for w in warnings)
+    cell(grid, "Ada").click()
+    cell(grid, "Alan").click()  # rowSelection 'multiple' from grid_args: a click adds
+    expect(row_of(grid, "Ada")).to_have_attribute("aria-selected", "true")
+    expect(row_of(grid, "Alan")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_text("ids 0")).to_have_count(2)  # without multiple_select, PyWebIO passes the first id
+
+
 def test_grid_events_via_jsfunction(open_app):
     def app():
         put_datatable(PEOPLE, grid_args={
