@@ -564,3 +564,19 @@ def test_themes(open_app, page, shot, theme, scheme):
     channels = [int(x) for x in re.findall(r"\d+", bg)[:3]]
     assert (sum(channels) < 200) == dark, bg
     shot(page.locator(".pwl-dt"), f"datatable-{theme}-{scheme}")
+
+
+def test_initial_sort_and_comparator(open_app):
+    def app():
+        put_datatable(PEOPLE, column_args={
+            "age": {"sort": "desc"},
+            "city": {"comparator": JSFunction("a", "b", "return a.length - b.length")}})
+
+    page = open_app(app)
+    grid = page.get_by_role("grid")
+    expect(grid.get_by_role("columnheader", name="Age")).to_have_attribute("aria-sort", "descending")
+    expect(cell(grid, "Grace")).to_be_visible()
+    assert names(grid) == ["Grace", "Barbara", "Alan", "Ada", "Linus"]
+    grid.get_by_role("columnheader", name="City").click()  # shortest city name first
+    expect(grid.get_by_role("columnheader", name="City")).to_have_attribute("aria-sort", "ascending")
+    assert names(grid, 3) == ["London", "Boston", "New York", "Helsinki", "Manchester"]  # ties keep row order
