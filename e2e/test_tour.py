@@ -52,6 +52,10 @@ def test_tour_smoke(open_app, page):
     with page.expect_download() as download:
         page.get_by_role("button", name="Download report.csv").click()
     assert download.value.suggested_filename == "report.csv"
+    grid = page.get_by_role("grid", name="Data table people")
+    grid.get_by_role("gridcell", name="Person 2", exact=True).click()
+    page.get_by_role("toolbar").get_by_role("button", name="Greet").click()
+    expect(page.get_by_text("Hello, rows [2]")).to_be_visible()
     page.get_by_role("button", name="Open a popup").click()
     dialog = page.get_by_role("dialog", name="A popup")
     dialog.get_by_role("button", name="close_popup()").click()
@@ -63,6 +67,10 @@ def test_tour_screenshots(open_app, page, shot, scheme):
     page.emulate_media(color_scheme=scheme)
     open_tour(open_app, page, 1000)
     shoot_pieces(page, shot, f"tour-{scheme}")
+    grid = page.get_by_role("grid", name="Data table people")
+    grid.get_by_role("gridcell", name="Person 2", exact=True).click()
+    page.get_by_role("toolbar").get_by_role("button", name="Greet").click()
+    expect(page.get_by_text("Hello, rows [2]")).to_be_visible()
     page.get_by_role("button", name="Open a popup").click()
     expect(page.get_by_role("dialog")).to_be_visible()
     shot(page, f"popup-{scheme}")
@@ -79,6 +87,10 @@ def test_tour_on_a_phone(open_app, page, shot):
     wrap = page.locator(".pwl-table-wrap").first
     assert wrap.evaluate("el => getComputedStyle(el).overflowX") == "auto"
     shoot_pieces(page, shot, "phone", height=740)
+    grid = page.get_by_role("grid", name="Data table people")
+    grid.get_by_role("gridcell", name="Person 2", exact=True).click()
+    page.get_by_role("toolbar").get_by_role("button", name="Greet").click()
+    expect(page.get_by_text("Hello, rows [2]")).to_be_visible()
     page.get_by_role("button", name="Open a popup").click()
     expect(page.get_by_role("dialog")).to_be_visible()
     shot(page, "phone-popup")

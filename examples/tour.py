@@ -1,5 +1,5 @@
 """A tour of every pywebio_lite output: text, markdown, code, tables, buttons, notices, images,
-links, progress, spinners, layouts, collapsible and scrolling boxes, tabs, widgets, popups,
+links, a data table, progress, spinners, layouts, collapsible and scrolling boxes, tabs, widgets, popups,
 toasts, downloads and scopes.
 
 Run it with ``python examples/tour.py`` and open http://localhost:8080/.
@@ -14,7 +14,7 @@ from pywebio_lite.output import (
     close_popup, output, popup, put_buttons, put_button, put_code, put_collapse, put_column, put_error,
     put_file, put_grid, put_html, put_image, put_info, put_link, put_loading, put_markdown, put_progressbar,
     put_row, put_scope, put_scrollable, put_success, put_table, put_tabs, put_text, put_warning, put_widget,
-    set_progressbar, span, toast, use_scope, clear,
+    set_progressbar, span, toast, use_scope, clear, put_datatable, datatable_remove,
 )
 from pywebio_lite.session import set_env
 
@@ -109,6 +109,17 @@ print(load("config.json")["debug"], 42, None)''', language="python")
         ["7.1", "7.4"],
     ])
     put_table([{"name": "Ada", "role": "engineer"}, {"name": "Grace", "role": "admiral"}])
+
+    section("Data table", "`put_datatable()`: click a header to sort (Shift for several), type in a filter "
+            "(`>40`, `=Oslo`), drag a header edge to resize, select rows and act on them. Built for a million rows.")
+    cities = ["London", "Paris", "Oslo", "Lima", "Tokyo"]
+    put_datatable(
+        [{"id": i, "name": f"Person {i}", "city": cities[i % 5], "age": 20 + i * 7 % 50,
+          "score": round(i * 37 % 1000 / 10, 1)} for i in range(1, 5001)],
+        actions=[("Greet", lambda ids: toast(f"Hello, rows {ids}")), None,
+                 ("Remove", lambda ids: datatable_remove("people", ids))],
+        multiple_select=True, id_field="id", instance_id="people", height=360,
+        column_args={"name": {"pinned": "left"}})
 
     section("Buttons")
     put_buttons([dict(label=c.capitalize(), value=c, color=c) for c in COLORS],

@@ -884,28 +884,6 @@ def toast(content: Any, duration: float = 2, position: str = "center", color: st
         "color": hex_color, "callback_id": callback_id})
 
 
-# ============================================================================ datatable (later)
-def put_datatable(*args, **kwargs):
-    """Not available yet: put_datatable arrives in a later release of pywebio_lite."""
-    raise NotImplementedError("put_datatable() is not available in this version of pywebio_lite")
-
-
-def datatable_update(*args, **kwargs):
-    raise NotImplementedError("datatable_update() is not available in this version of pywebio_lite")
-
-
-def datatable_insert(*args, **kwargs):
-    raise NotImplementedError("datatable_insert() is not available in this version of pywebio_lite")
-
-
-def datatable_remove(*args, **kwargs):
-    raise NotImplementedError("datatable_remove() is not available in this version of pywebio_lite")
-
-
-class JSFunction:
-    """A JavaScript function for put_datatable options: ``JSFunction('a', 'b', 'return a + b')``."""
-
-    def __init__(self, *params_and_body: str):
-        if not params_and_body:
-            raise ValueError("JSFunction() needs at least the function body")
-        self.params, self.body = params_and_body[:-1], params_and_body[-1]
+# ============================================================================ datatable
+# The data grid lives in its own module; imported last, since it uses _spec() from here.
+from .datatable import JSFunction, datatable_insert, datatable_remove, datatable_update, put_datatable  # noqa: E402

@@ -26,6 +26,8 @@ setTextLimit(config.max_text_size);
 registerLazy(['"command":"popup"'], () => import('./popup.js'));
 registerLazy(['"command":"input_group"', '"command":"update_input"', '"command":"destroy_form"',
   '"command":"pin_', '"type":"pin"'], () => import('./forms/index.js'));
+// The data grid (./datatable/, its own stylesheet) comes with the first frame that shows one.
+registerLazy(['"type":"datatable"', '"command":"datatable_'], () => import('./datatable/index.js'));
 
 // Our small `$` (dollar.js) for scripts written for PyWebIO's page, which has jQuery: loaded
 // before the first frame with a run_js script or a put_html <script> that mentions `$` or
