@@ -47,13 +47,16 @@ def main() -> int:
     cpu = {name: 0.0 for name in props}
     started = time.perf_counter()
     stopped_early = False
-    while any(done[n] < examples and n not in failed for n in props):
-        if stop_at is not None and datetime.datetime.now(datetime.timezone.utc) >= stop_at:
-            stopped_early = True
-            break
+    def out_of_time() -> bool:
+        return stop_at is not None and datetime.datetime.now(datetime.timezone.utc) >= stop_at
+
+    while any(done[n] < examples and n not in failed for n in props) and not stopped_early:
         for name, fn in props.items():
             if done[name] >= examples or name in failed:
                 continue
+            if out_of_time():
+                stopped_early = True
+                break
             batch = min(BATCH, examples - done[name])
             count = [0]
             inner = fn.hypothesis.inner_test
