@@ -65,7 +65,7 @@ class Client:
             while self.messages:
                 frame = json.loads(self.messages.pop(0))
                 self.last_seq = frame.get("seq", self.last_seq)
-                self.commands.extend(frame["commands"])
+                self.commands.extend(frame.get("commands", ()))  # {"hello": ...} carries none
             for i, cmd in enumerate(self.commands):
                 if cmd["command"] == name:
                     del self.commands[:i + 1]
