@@ -16,6 +16,7 @@ import asyncio
 import datetime
 import gc
 import json
+import os
 import sys
 import time
 
@@ -30,11 +31,16 @@ async def server_tasks(port: int) -> int:
     return json.loads(out["spec"]["content"])["tasks"]
 
 
-async def settle(proc, port: int, baseline_threads: int | None = None) -> dict:
-    """Wait until the server's threads stop falling (closing sessions end their threads)."""
-    for _ in range(100):
+WINDOW = 0.0  # the server's reconnect_timeout for this run (--reconnect-timeout)
+
+
+async def settle(proc, port: int, baseline: dict | None = None, window: float = 0) -> dict:
+    """Wait until the sessions are gone: the server's threads and tasks back where they started
+    (dropped sessions first wait out their reconnect window)."""
+    for _ in range(int((window + 10) * 10)):
         await asyncio.sleep(0.1)
-        if baseline_threads is not None and threads_of(proc.pid) <= baseline_threads:
+        if baseline is not None and threads_of(proc.pid) <= baseline["threads"] \
+                and await server_tasks(port) <= baseline["tasks"]:
             break
     await asyncio.sleep(1.0)
     return {"rss": rss_kb(proc.pid), "threads": threads_of(proc.pid), "fds": fds_of(proc.pid),
@@ -43,6 +49,7 @@ async def settle(proc, port: int, baseline_threads: int | None = None) -> dict:
 
 async def run_kind(kind: str, sessions: int, concurrency: int) -> dict:
     port = free_port()
+    os.environ["PWL_RECONNECT_TIMEOUT"] = str(WINDOW)
     with process([sys.executable, str(ROOT / "bench" / "apps" / "hardening_app.py"), str(port), kind],
                  port=port) as proc:
         errors: list[str] = []
@@ -74,7 +81,7 @@ async def run_kind(kind: str, sessions: int, concurrency: int) -> dict:
             await asyncio.gather(*(one(i) for i in range(start, min(start + batch, sessions))))
             gc.collect()
         elapsed = time.perf_counter() - t0
-        after = await settle(proc, port, before["threads"])
+        after = await settle(proc, port, before, WINDOW)
         return {"kind": kind, "sessions": sessions, "elapsed": elapsed, "errors": errors,
                 "before": before, "after": after}
 
@@ -84,7 +91,12 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=20000)
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--kinds", default="thread,coroutine")
+    ap.add_argument("--reconnect-timeout", type=float, default=0,
+                    help="the server's reconnect window (default 0: a dropped connection ends its "
+                         "session at once, so 'after' measures leaks, not the peak of waiting sessions)")
     args = ap.parse_args()
+    global WINDOW
+    WINDOW = args.reconnect_timeout
     rows = []
     for kind in args.kinds.split(","):
         r = asyncio.run(run_kind(kind, args.sessions, args.concurrency))
@@ -106,7 +118,7 @@ def main() -> None:
 ## Soak: {args.sessions:,} sessions opened and closed in turn (`bench/soak.py`)
 
 {datetime.date.today()}, {machine()}, shared with other jobs.
-`.venv/bin/python bench/soak.py --sessions {args.sessions} --concurrency {args.concurrency}`: each
+`.venv/bin/python bench/soak.py --sessions {args.sessions} --concurrency {args.concurrency} --reconnect-timeout {args.reconnect_timeout:g}`: each
 session gets its form, answers it, gets the echo and the next form, and goes (half with a close
 frame, half by dropping the connection), {args.concurrency} at a time. "Before" is after a warm-up
 of 1,000 sessions (imports, caches and the allocator's pools settle); "after" once all have gone. Threads, fds and tasks are the server process's

@@ -8,6 +8,7 @@ stats: one line of JSON with the asyncio tasks alive in the server process.
 """
 import asyncio
 import json
+import os
 import sys
 import time
 
@@ -40,4 +41,6 @@ async def stats():
 
 apps = {"index": thread_index if mode == "thread" else coroutine_index, "clicky": clicky,
         "stats": stats}
-start_server(apps, port=port, host="127.0.0.1")
+# bench/soak.py sets PWL_RECONNECT_TIMEOUT (seconds) to choose the reconnect window; unset: the default.
+window = os.environ.get("PWL_RECONNECT_TIMEOUT")
+start_server(apps, port=port, host="127.0.0.1", reconnect_timeout=float(window) if window else None)
