@@ -12,6 +12,7 @@
  * ignored. Its stylesheet (css/datatable.css) is loaded first, so no grid shows unstyled.
  */
 import { registerCommand } from '../commands.js';
+import { loadStylesheet } from '../dom.js';
 import { registerRenderer } from '../render.js';
 import datatable, { byKey, byInstance } from '../renderers/datatable.js';
 // Named here too so the browser fetches the whole module graph at once, not level by level.
@@ -20,16 +21,7 @@ import './model.js';
 import './columns.js';
 import './api.js';
 
-const css = new URL('../../css/datatable.css', import.meta.url).href;
-if (![...document.styleSheets].some((s) => s.href === css)) {
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = css;
-  await new Promise((resolve) => {
-    link.onload = link.onerror = resolve;
-    document.head.append(link);
-  });
-}
+await loadStylesheet(new URL('../../css/datatable.css', import.meta.url).href);
 
 function instance(spec) {
   const grid = byInstance.get(spec?.instance_id);
