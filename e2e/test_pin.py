@@ -127,6 +127,24 @@ class TestWait:
         page.get_by_label("Second").fill("4")
         expect(page.get_by_text("b -> 4")).to_be_visible()
 
+    def test_a_change_between_two_waits_is_not_lost(self, open_app):
+        import time
+
+        def app():
+            put_input("a", label="First")
+            put_slider("b", label="Second", value=1, max_value=5)
+            changed = pin_wait_change("a", "b")
+            put_text(f"{changed['name']} -> {changed['value']!r}")
+            time.sleep(0.5)  # the app is busy: the person's next change comes before its next wait
+            changed = pin_wait_change("a", "b")
+            put_text(f"then {changed['name']} -> {changed['value']!r}")
+
+        page = open_app(app)
+        page.get_by_label("First").press_sequentially("x")
+        expect(page.get_by_text("a -> 'x'")).to_be_visible()
+        page.get_by_label("Second").fill("4")
+        expect(page.get_by_text("then b -> 4")).to_be_visible()
+
     def test_wait_change_timeout_gives_none(self, open_app, app_kind):
         def body():
             put_input("a", label="Type something")

@@ -19,6 +19,10 @@ import { t } from './i18n.js';
 const pins = new Map();       // name -> the live Field
 const callbacks = new Map();  // name -> [callback id]
 let waiters = [];             // [{names: Set, taskId, timer}]
+// task id -> {names, first}: the first change to one of `names` the user made after that task's
+// last wait ended. A task that waits again in a loop (`while True: pin_wait_change(...)`) gets it
+// at once: a change made while its next pin_wait was still on its way is not lost.
+const gaps = new Map();
 
 /** A pin's value as events carry it; files travel only with pin_values. */
 const changeValue = (field) => (field.type === 'file' ? [] : field.value());
@@ -28,6 +32,9 @@ const hooks = {
     if (field.expired) return;
     const value = changeValue(field);
     const name = field.name;
+    for (const gap of gaps.values()) {
+      if (!gap.first && gap.names.has(name)) gap.first = { name, value };
+    }
     for (const waiter of waiters.filter((w) => w.names.has(name))) {
       finishWait(waiter, { name, value });
     }
@@ -42,6 +49,7 @@ const hooks = {
 function finishWait(waiter, data) {
   clearTimeout(waiter.timer);
   waiters = waiters.filter((w) => w !== waiter);
+  gaps.set(waiter.taskId, { names: waiter.names, first: null });
   sendEvent('js_yield', waiter.taskId, data);
 }
 
@@ -105,7 +113,14 @@ export function pinUpdate(spec) {
 }
 
 export function pinWait(spec, command) {
-  const waiter = { names: new Set(spec.names || []), taskId: command.task_id, timer: 0 };
+  const names = new Set(spec.names || []);
+  const missed = gaps.get(command.task_id)?.first;
+  gaps.delete(command.task_id);
+  if (missed && names.has(missed.name)) {
+    sendEvent('js_yield', command.task_id, missed);
+    return;
+  }
+  const waiter = { names, taskId: command.task_id, timer: 0 };
   waiters.push(waiter);
   if (spec.timeout != null) {
     const ms = Math.min(Math.max(0, Number(spec.timeout) * 1000), 2 ** 31 - 1);
