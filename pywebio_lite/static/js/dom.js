@@ -97,9 +97,7 @@ export function isScriptUrl(url, image = false) {
 /** Link the stylesheet at `href` once; resolves when it has loaded (or failed), so nothing shows unstyled. */
 export function loadStylesheet(href) {
   if ([...document.styleSheets].some((sheet) => sheet.href === href)) return Promise.resolve();
-  const link = document.createElement('link');
-  link.rel = 'stylesheet';
-  link.href = href;
+  const link = h('link', { rel: 'stylesheet', href });
   return new Promise((resolve) => {
     link.onload = link.onerror = resolve;
     document.head.append(link);

@@ -32,9 +32,7 @@ const hooks = {
     if (field.expired) return;
     const value = changeValue(field);
     const name = field.name;
-    for (const gap of gaps.values()) {
-      if (!gap.first && gap.names.has(name)) gap.first = { name, value };
-    }
+    for (const gap of gaps.values()) gap.first ||= gap.names.has(name) && { name, value };
     for (const waiter of waiters.filter((w) => w.names.has(name))) {
       finishWait(waiter, { name, value });
     }
@@ -49,7 +47,7 @@ const hooks = {
 function finishWait(waiter, data) {
   clearTimeout(waiter.timer);
   waiters = waiters.filter((w) => w !== waiter);
-  gaps.set(waiter.taskId, { names: waiter.names, first: null });
+  gaps.set(waiter.taskId, { names: waiter.names });
   sendEvent('js_yield', waiter.taskId, data);
 }
 
@@ -116,10 +114,7 @@ export function pinWait(spec, command) {
   const names = new Set(spec.names || []);
   const missed = gaps.get(command.task_id)?.first;
   gaps.delete(command.task_id);
-  if (missed && names.has(missed.name)) {
-    sendEvent('js_yield', command.task_id, missed);
-    return;
-  }
+  if (missed && names.has(missed.name)) return sendEvent('js_yield', command.task_id, missed);
   const waiter = { names, taskId: command.task_id, timer: 0 };
   waiters.push(waiter);
   if (spec.timeout != null) {
