@@ -43,12 +43,17 @@ def process(args: list[str], *, port: int | None = None, env: dict | None = None
             wait_port(port)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
+
+
+def stop(proc) -> None:
+    """End a benchmark's server process: terminate, and kill it if it has not gone in 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def update_results(section: str, markdown: str) -> None:

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import BENCH_PY, ROOT, free_port, machine, update_results
+from _common import BENCH_PY, ROOT, free_port, machine, stop, update_results
 from output_throughput import LAUNCH
 
 TEXT = "first line of the script"
@@ -86,12 +86,7 @@ def run_once(kind: str, script: Path, browser) -> tuple[float, float]:
         t_visible = time.perf_counter() - t0
     finally:
         context.close()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)
     return t_listen, t_visible
 
 
