@@ -125,3 +125,58 @@ class TestFiles:
         os.utime(text, ns=(1, 1))
         second = get(STATIC_PREFIX + "js/main.linked.js").body
         assert first != second and b"freshlyAdded" in second
+
+
+class TestDiskCache:
+    """The linked files survive the process: the next one reads them back instead of linking."""
+
+    @pytest.fixture
+    def cache(self, tmp_path, monkeypatch, fresh_cache):
+        monkeypatch.setenv("PYWEBIO_LITE_CACHE_DIR", str(tmp_path / "cache"))
+        return tmp_path / "cache"
+
+    def test_a_new_process_reads_the_linked_files_back(self, cache, monkeypatch):
+        first = assets.linked_plan()
+        files = list(cache.glob("linked-*.json"))
+        assert len(files) == 1
+        assets._cache.clear()  # what a new process starts with
+
+        def no_linking():
+            raise AssertionError("linked again although nothing changed")
+        monkeypatch.setattr(assets, "_build_plan", no_linking)
+        again = assets.linked_plan()
+        assert again[0].keys() == first[0].keys()
+        assert again[0][assets.LINKED_PATH] == first[0][assets.LINKED_PATH]
+        assert again[1] == first[1] and again[2] == first[2]
+
+    def test_a_changed_source_file_links_again(self, cache, static_copy):
+        before = assets.linked_plan()[0][assets.LINKED_PATH][0]
+        dom = static_copy / "js" / "dom.js"
+        dom.write_text(dom.read_text() + "\nexport const ADDED_BY_TEST = 1;\n")
+        assets._cache.clear()
+        after = assets.linked_plan()[0][assets.LINKED_PATH][0]
+        assert b"ADDED_BY_TEST" in after and b"ADDED_BY_TEST" not in before
+
+    def test_a_corrupt_cache_file_is_ignored(self, cache):
+        good = assets.linked_plan()
+        path = next(cache.glob("linked-*.json"))
+        path.write_text('{"linker": [], "files": 3')
+        assets._cache.clear()
+        assert assets.linked_plan()[0][assets.LINKED_PATH] == good[0][assets.LINKED_PATH]
+        path.write_text('[1, 2]')
+        assets._cache.clear()
+        assert assets.linked_plan()[0][assets.LINKED_PATH] == good[0][assets.LINKED_PATH]
+
+    def test_an_unwritable_cache_is_skipped(self, tmp_path, monkeypatch, fresh_cache):
+        blocker = tmp_path / "file"
+        blocker.write_text("not a directory")
+        monkeypatch.setenv("PYWEBIO_LITE_CACHE_DIR", str(blocker / "cache"))
+        assert assets.linked_plan() is not None
+        assert list(tmp_path.iterdir()) == [blocker]
+
+    def test_an_empty_setting_keeps_it_in_memory(self, monkeypatch):
+        monkeypatch.setenv("PYWEBIO_LITE_CACHE_DIR", "")
+        assert assets.cache_dir() is None
+        monkeypatch.delenv("PYWEBIO_LITE_CACHE_DIR")
+        monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
+        assert assets.cache_dir() == "/somewhere/pywebio_lite"

@@ -13,7 +13,9 @@
 
 Each result is cached with the (mtime, size) of its sources and rebuilt when one changes. If the
 graph cannot be linked (see `jslink`), the page loads the separate modules as before and a
-warning says why.
+warning says why. The linked files are also kept on disk (`cache_dir()`: a per-user cache
+directory), so a new process, a script in script mode above all, does not link them again: it
+reads them back in a few milliseconds when no source file and no linker file has changed.
 """
 from __future__ import annotations
 
@@ -22,11 +24,9 @@ import logging
 import os
 import threading
 
-from .jslex import JSSyntaxError, compact_css, compact_js, compact_tokens
-from .jslink import LinkError, imports_of, link
 from .page import STATIC_PATH
 
-__all__ = ["LINKED_PATH", "linked_core", "linked_plan", "import_map", "serve_frontend"]
+__all__ = ["LINKED_PATH", "linked_core", "linked_plan", "import_map", "serve_frontend", "cache_dir", "warm"]
 
 logger = logging.getLogger("pywebio_lite.server")
 
@@ -61,6 +61,7 @@ def _validator(body: bytes) -> str:
 
 
 def _compact_linked(tokens) -> str:
+    from .jslex import compact_tokens
     # A linked file's line numbers match no source file anyway: blank and comment lines can go.
     return compact_tokens(tokens, keep_lines=False)
 
@@ -77,6 +78,8 @@ def _build_plan() -> tuple:
     left outside. A lazy graph that cannot be linked is served module by module; if the core
     cannot be linked, nothing is (the page loads js/main.js).
     """
+    from .jslex import JSSyntaxError
+    from .jslink import LinkError, imports_of, link
     core = link(ENTRY, _read, compact=_compact_linked)
     files = {LINKED_PATH: core.text}
     # A module with a default export is not mapped: the linked module has no default to give,
@@ -106,9 +109,37 @@ def _build_plan() -> tuple:
         target = _linked_name(entry)
         files[target] = graph.text
         where.update((rel, target) for rel in graph.modules)
-    stamp = _stamp(sorted(seen | set(core.modules)))
+    # Every other stylesheet and module, compacted now (in the thread that links at start-up)
+    # rather than on its first request, and kept on disk with the linked files.
+    singles = [rel for rel in _frontend_files() if rel not in where and rel not in files]
+    for rel in singles:
+        files[rel] = _compact_single(rel)
+    stamp = _stamp(sorted(seen | set(core.modules) | set(singles)))
     built = {rel: (text.encode("utf-8"), _validator(text.encode("utf-8"))) for rel, text in files.items()}
     return stamp, built, where, tuple(core.modules)
+
+
+def _frontend_files() -> list[str]:
+    """Every .js and .css file of the frontend, as paths relative to the static root."""
+    out = []
+    for folder, dirs, names in os.walk(STATIC_PATH):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")))
+        rel_folder = os.path.relpath(folder, STATIC_PATH).replace(os.sep, "/")
+        for name in sorted(names):
+            if name.endswith((".js", ".css")) and not name.endswith(".linked.js"):
+                out.append(name if rel_folder == "." else f"{rel_folder}/{name}")
+    return out
+
+
+def _compact_single(rel: str) -> str:
+    """`rel` compacted with its lines kept (as it is if the lexer cannot read it)."""
+    from .jslex import JSSyntaxError, compact_css, compact_js
+    source = _read(rel)
+    try:
+        return compact_js(source) if rel.endswith(".js") else compact_css(source)
+    except JSSyntaxError as exc:
+        logger.warning("serving %s as it is: %s", rel, exc)
+        return source
 
 
 def _warn(message: str) -> None:
@@ -125,14 +156,121 @@ def linked_plan():
         cached = _cache.get(LINKED_PATH)
         if cached is not None and _stamp(name for name, _, _ in cached[0]) == cached[0]:
             return cached[1]
+        loaded = _load_disk_plan()
+        if loaded is not None:
+            _cache[LINKED_PATH] = loaded
+            return loaded[1]
+        from .jslex import JSSyntaxError
+        from .jslink import LinkError
         try:
             stamp, *plan = _build_plan()
             plan = tuple(plan)
         except (LinkError, JSSyntaxError, OSError, UnicodeDecodeError) as exc:
             _warn(f"serving the frontend modules one by one: {exc}")
             stamp, plan = _stamp([ENTRY]), None
+        else:
+            _save_disk_plan(stamp, plan)
         _cache[LINKED_PATH] = (stamp, plan)
         return plan
+
+
+# ---------------------------------------------------------------------- the on-disk copy
+#: The files whose code decides what the linked files hold: a change to one rebuilds them.
+_LINKER_FILES = ("jslex.py", "jslink.py", "assets.py")
+
+
+def cache_dir() -> str | None:
+    """Where linked files are kept between processes: $PYWEBIO_LITE_CACHE_DIR, else
+    $XDG_CACHE_HOME/pywebio_lite or ~/.cache/pywebio_lite. None (memory only) when
+    PYWEBIO_LITE_CACHE_DIR is set to an empty string or no home directory is known."""
+    chosen = os.environ.get("PYWEBIO_LITE_CACHE_DIR")
+    if chosen is not None:
+        return chosen or None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if base.startswith("~"):
+        return None
+    return os.path.join(base, "pywebio_lite")
+
+
+def _linker_stamp() -> list:
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = []
+    for name in _LINKER_FILES:
+        st = os.stat(os.path.join(here, name))
+        out.append([name, st.st_mtime_ns, st.st_size])
+    return out
+
+
+def _disk_path() -> str | None:
+    directory = cache_dir()
+    if directory is None:
+        return None
+    import hashlib
+    key = hashlib.blake2b(os.path.abspath(STATIC_PATH).encode("utf-8", "surrogatepass"),
+                          digest_size=8).hexdigest()
+    return os.path.join(directory, f"linked-{key}.json")
+
+
+def _load_disk_plan():
+    """(stamp, plan) from the on-disk copy if it matches every source and linker file, else None."""
+    try:
+        path = _disk_path()
+        if path is None:
+            return None
+        with open(path, encoding="utf-8") as f:
+            saved = json.load(f)
+        if saved.get("linker") != _linker_stamp():
+            return None
+        stamp = tuple((rel, mtime, size) for rel, mtime, size in saved["stamp"])
+        if not stamp or _stamp(rel for rel, _, _ in stamp) != stamp:
+            return None
+        built = {}
+        for rel, text in saved["files"].items():
+            body = text.encode("utf-8")
+            built[rel] = (body, _validator(body))
+        where = {str(k): str(v) for k, v in saved["where"].items()}
+        core = tuple(str(rel) for rel in saved["core"])
+        if LINKED_PATH not in built or not all(v in built for v in where.values()):
+            return None
+        return stamp, (built, where, core)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # absent, unreadable or not ours: link again
+
+
+def _save_disk_plan(stamp: tuple, plan: tuple) -> None:
+    """Keep the linked files for the next process; a cache that cannot be written is skipped."""
+    try:
+        path = _disk_path()
+        if path is None:
+            return
+        built, where, core = plan
+        data = {"linker": _linker_stamp(), "stamp": [list(item) for item in stamp],
+                "files": {rel: body.decode("utf-8") for rel, (body, _) in built.items()},
+                "where": where, "core": list(core)}
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        temp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            with open(temp, "w", encoding="utf-8") as f:
+                json.dump(data, f, separators=(",", ":"))
+            os.replace(temp, path)  # atomic: a reader sees the old file or the new one
+        finally:
+            if os.path.exists(temp):
+                os.unlink(temp)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        logger.debug("linked frontend not cached on disk: %s", exc)
+
+
+def warm() -> None:
+    """Make what the first page asks for ready before it asks (run in a thread at start-up):
+    the linked files, and the gzip bodies of the files every page loads."""
+    plan = linked_plan()
+    if plan is None:
+        return
+    from ..server.static import _gzipped
+    for rel in (LINKED_PATH, "css/app.css"):
+        if rel in plan[0]:
+            body, validator = plan[0][rel]
+            _gzipped((validator,), body)
 
 
 def linked_core():
@@ -153,13 +291,7 @@ def _compacted(rel: str):
         cached = _cache.get(rel)
         if cached is not None and cached[0] == stamp:
             return cached[1:]
-        source = _read(rel)
-        try:
-            text = compact_js(source) if rel.endswith(".js") else compact_css(source)
-        except JSSyntaxError as exc:
-            logger.warning("serving %s as it is: %s", rel, exc)
-            text = source
-        body = text.encode("utf-8")
+        body = _compact_single(rel).encode("utf-8")
         _cache[rel] = (stamp, body, _validator(body), None)
         return _cache[rel][1:]
 
@@ -168,7 +300,7 @@ def serve_frontend(request, rel_path: str):
     """Answer a request for the package's frontend file `rel_path` (already percent-decoded)."""
     from ..server.static import content_type, resolve_static, serve_bytes, serve_static
     if request.method in ("GET", "HEAD"):
-        plan = linked_plan() if rel_path.endswith(".linked.js") else None
+        plan = linked_plan() if rel_path.endswith((".js", ".css")) else None
         if plan is not None and rel_path in plan[0]:
             body, validator = plan[0][rel_path]
             return serve_bytes(request, body, content_type(rel_path), validator)

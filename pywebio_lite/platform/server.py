@@ -21,7 +21,7 @@ from ..session.base import Session, claim_server_mode
 from ..utils import parse_file_size
 from .adaptor import (DEFAULT_RECONNECT_TIMEOUT, SessionConnection, SessionGone, SessionRegistry,
                       make_session_info, peer_ip)
-from .assets import linked_plan, serve_frontend
+from .assets import serve_frontend, warm
 from .auth import BasicAuth, make_auth
 from .proxy import TrustedProxies
 from .page import STATIC_PATH, make_applications, render_page
@@ -83,7 +83,7 @@ class WebIOApp:
         # Our own server delivers the frontend linked (platform/assets.py); a cdn URL gets the sources.
         self.linked = not isinstance(cdn, str)
         if self.linked:  # link the frontend now, not on the first page request
-            threading.Thread(target=linked_plan, name="pywebio_lite-assets", daemon=True).start()
+            threading.Thread(target=warm, name="pywebio_lite-assets", daemon=True).start()
 
     def base_url_for(self, path: str) -> str:
         """`base_url` as seen from a page at `path` (relative URLs keep working under a proxy's prefix)."""
