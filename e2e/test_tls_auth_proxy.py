@@ -1,11 +1,10 @@
 """HTTPS/WSS and Basic authentication in Chromium: the app works end to end behind both."""
 from __future__ import annotations
 
-import shutil
-import subprocess
-
 import pytest
 from playwright.sync_api import Error, expect
+
+from nginx_run import Nginx
 
 from pywebio_lite.input import input as ask
 from pywebio_lite.output import put_buttons, put_text
@@ -81,20 +80,7 @@ def test_basic_auth_refuses_wrong_credentials(serve, context_with):
     expect(page.get_by_label("Your name")).to_have_count(0)
 
 
-NGINX_CONF = """
-daemon off;
-user root;
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log off;
-    client_body_temp_path {dir}/body;
-    proxy_temp_path {dir}/proxy;
-    fastcgi_temp_path {dir}/fastcgi;
-    uwsgi_temp_path {dir}/uwsgi;
-    scgi_temp_path {dir}/scgi;
+PROXY_HTTP = """
     map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
     server {{
         listen 127.0.0.1:{port};
@@ -110,47 +96,22 @@ http {{
             proxy_buffering off;
         }}
     }}
-}}
 """
 
 
 @pytest.fixture
 def nginx(tmp_path):
-    """nginx on a free loopback port, proxying /tool/ to an app port; yields start(app_port) -> URL.
-
-    The test binds the listening socket and hands it to nginx (its NGINX environment variable,
-    as for a binary upgrade), so connections queue in the backlog from the first moment: nothing
-    has to wait for nginx to start.
-    """
-    import os
-    import socket
-
-    binary = shutil.which("nginx") or shutil.which("/usr/sbin/nginx")
-    if binary is None:
-        pytest.fail("nginx is needed for the proxy tests (apt-get install nginx)")
-    procs, sockets = [], []
+    """nginx on a free loopback port, proxying /tool/ to an app port; yields start(app_port) -> URL."""
+    runner = Nginx(tmp_path)
 
     def start(app_port: int) -> str:
-        listener = socket.socket()
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(128)
-        listener.set_inheritable(True)
-        sockets.append(listener)
+        listener = runner.listener()
         port = listener.getsockname()[1]
-        conf = tmp_path / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(dir=tmp_path, port=port, app_port=app_port))
-        env = {**os.environ, "NGINX": f"{listener.fileno()};"}
-        procs.append(subprocess.Popen([binary, "-c", str(conf), "-p", str(tmp_path)], env=env,
-                                      pass_fds=[listener.fileno()], stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL))
+        runner.start(PROXY_HTTP.format(port=port, app_port=app_port), listener)
         return f"http://127.0.0.1:{port}/tool/"
 
     yield start
-    for proc in procs:
-        proc.terminate()
-        proc.wait()
-    for listener in sockets:
-        listener.close()
+    runner.stop()
 
 
 def test_under_a_sub_path_behind_nginx(serve, page, page_errors, nginx):

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..session import session_class_for
 from ..useragent import parse as parse_user_agent
+from .workers import token_prefix
 
 logger = logging.getLogger("pywebio_lite.session")
 
@@ -102,7 +103,8 @@ class SessionConnection:
         self.debug = debug
         self.reconnect_timeout = reconnect_timeout or 0
         self.registry = registry if self.reconnect_timeout else None
-        self.token = secrets.token_urlsafe(18)
+        # Unguessable; behind several workers it starts with this worker's id (platform/workers.py)
+        self.token = token_prefix() + secrets.token_urlsafe(18)
         self.ws = None
         self.session = None
         self._first_ws = None
