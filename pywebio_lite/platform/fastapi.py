@@ -80,6 +80,7 @@ def start_server(applications, port: int = 0, host: str = "", cdn=True, reconnec
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # listening before "Running on": a client may connect at once
     port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **uvicorn_settings))
     url = f"http://{'127.0.0.1' if host == '0.0.0.0' else host}:{port}/"
