@@ -169,3 +169,25 @@ def test_our_modules_import_no_framework_nor_websockets_or_aiofiles():
         assert "websockets" not in sys.modules and "aiofiles" not in sys.modules
     """)
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_session_info_request_is_starlettes_websocket_as_in_pywebio():
+    def app():
+        request = info.request
+        put_text(f"{type(request).__name__} {request.cookies.get('flavour')} {request.query_params['app']} "
+                 f"{request.url.path}")
+
+    with running(fastapi_host(webio_fastapi.asgi_app(app))) as base:
+        with connect(ws_url(base), origin=base, additional_headers={"Cookie": "flavour=lemon"}) as ws:
+            out = next(c for c in commands(ws) if c["command"] == "output")
+    assert out["spec"]["content"] == "WebSocket lemon index /tool/"
+
+
+def test_session_info_request_of_the_pure_asgi_app_is_our_request():
+    def app():
+        put_text(f"{type(info.request).__name__} {info.request.headers.get('Cookie')} {info.user_ip}")
+
+    with running(asgi.asgi_app(app)) as base:
+        with connect(ws_url(base, "/"), origin=base, additional_headers={"Cookie": "flavour=lemon"}) as ws:
+            out = next(c for c in commands(ws) if c["command"] == "output")
+    assert out["spec"]["content"] == "Request flavour=lemon 127.0.0.1"

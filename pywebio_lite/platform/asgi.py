@@ -27,6 +27,7 @@ from urllib.parse import quote
 from ..protocol.http import Response
 from ..session.base import Session, claim_server_mode
 from ..utils import parse_file_size
+from .adaptor import SessionConnection
 from .auth import make_auth
 from .server import DEFAULT_MAX_TEXT_MESSAGE, WebIOApp
 from .transport import QueuedTransport, SocketClosed, make_request
@@ -85,6 +86,10 @@ def _response_headers(response: Response) -> list[tuple[bytes, bytes]]:
 
 class ASGIApp:
     """The ASGI 3 application over one `WebIOApp` (see the module docstring)."""
+
+    #: f(scope, receive, send) -> what a new session's ``session.info.request`` is (a framework's
+    #: WebSocket object); None: our `Request` of the upgrade
+    request_object: Callable | None = None
 
     def __init__(self, webio: WebIOApp, *, max_payload_size: int, max_text_size: int):
         self.webio = webio
@@ -177,6 +182,8 @@ class ASGIApp:
         if isinstance(handler, Response):
             await self.refuse(scope, send, handler)
             return
+        if self.request_object is not None and isinstance(handler, SessionConnection):
+            handler.session_info["request"] = self.request_object(scope, receive, send)
         await send({"type": "websocket.accept"})
         too_big: list[str] = []
 

@@ -24,6 +24,16 @@ __all__ = ["webio_routes", "asgi_app", "start_server"]
 BACKEND = "starlette"
 
 
+def _starlette_app(applications, **options):
+    """The ASGI app of `asgi.make_webio_app` whose sessions see Starlette's WebSocket object as
+    ``session.info.request``, as in PyWebIO (headers, cookies, query_params, client...)."""
+    from starlette.websockets import WebSocket
+
+    app = make_webio_app(applications, backend=BACKEND, **options)
+    app.request_object = WebSocket
+    return app
+
+
 def webio_routes(applications, cdn=True, reconnect_timeout=0, allowed_origins: list[str] | None = None,
                  check_origin: Callable[[str], bool] | None = None, **options) -> list:
     """Starlette routes serving `applications`: the page and its WebSocket at ``/``, the frontend
@@ -32,7 +42,7 @@ def webio_routes(applications, cdn=True, reconnect_timeout=0, allowed_origins: l
     `options` takes `asgi.asgi_app`'s further keywords (max_payload_size, allowed_hosts...)."""
     from starlette.routing import Route, WebSocketRoute
 
-    app = make_webio_app(applications, backend=BACKEND, cdn=cdn, reconnect_timeout=reconnect_timeout,
+    app = _starlette_app(applications, cdn=cdn, reconnect_timeout=reconnect_timeout,
                          allowed_origins=allowed_origins, check_origin=check_origin, **options)
     # An endpoint that is not a function is an ASGI app to Starlette: it gets the request as it is.
     return [Route("/", app), WebSocketRoute("/", app), Route("/_pywebio_lite/{path:path}", app)]
@@ -49,7 +59,7 @@ def asgi_app(applications, cdn=True, reconnect_timeout=0, static_dir: str | None
     from starlette.applications import Starlette
     from starlette.routing import Mount
 
-    app = make_webio_app(applications, backend=BACKEND, cdn=cdn, reconnect_timeout=reconnect_timeout,
+    app = _starlette_app(applications, cdn=cdn, reconnect_timeout=reconnect_timeout,
                          static_dir=static_dir, debug=debug, allowed_origins=allowed_origins,
                          check_origin=check_origin, **options)
     return Starlette(debug=debug, routes=[Mount("/", app=app)])
