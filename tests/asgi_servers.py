@@ -1,6 +1,6 @@
 """Real ASGI servers for the host tests (tests/test_asgi_hosts.py, e2e/test_asgi_browser.py).
 
-    with running(app, "uvicorn") as base:   # or "hypercorn"
+    with running(app, "uvicorn") as base:   # or "uvicorn-wsproto", "hypercorn"
         ...  base is "http://127.0.0.1:PORT"
 
 The socket is bound and listening before the server thread starts, so a client may connect at
@@ -14,7 +14,8 @@ import os
 import socket
 import threading
 
-SERVERS = ["uvicorn", "hypercorn"]
+#: uvicorn with each of its WebSocket implementations, and hypercorn
+SERVERS = ["uvicorn", "uvicorn-wsproto", "hypercorn"]
 
 
 def _listening_socket() -> socket.socket:
@@ -30,8 +31,10 @@ def running(app, server: str = "uvicorn", **settings):
     """Serve the ASGI `app` with `server` in a thread; yields the base URL; stops it after."""
     sock = _listening_socket()
     port = sock.getsockname()[1]
-    if server == "uvicorn":
+    if server in ("uvicorn", "uvicorn-wsproto"):
         import uvicorn
+        if server == "uvicorn-wsproto":
+            settings.setdefault("ws", "wsproto")
         config = uvicorn.Config(app, log_level="warning", **settings)
         instance = uvicorn.Server(config)
         thread = threading.Thread(target=instance.run, kwargs={"sockets": [sock]}, daemon=True)

@@ -187,6 +187,17 @@ def test_an_error_in_the_app_object_is_a_500():
     assert http(ASGIApp(Broken(), max_payload_size=10, max_text_size=10), "/")[0] == 500
 
 
+def test_auth_and_allowed_hosts_guard_every_request():
+    import base64
+    app = asgi_app(hello, auth=("ada", "secret"), allowed_hosts=["tool.example"])
+    host = [("Host", "tool.example")]
+    status, headers, _, _ = http(app, "/", headers=host)
+    assert status == 401 and headers["www-authenticate"].startswith("Basic")
+    good = [*host, ("Authorization", "Basic " + base64.b64encode(b"ada:secret").decode())]
+    assert http(app, "/", headers=good)[0] == 200
+    assert http(app, "/", headers=[("Host", "evil.example"), good[1]])[0] == 400
+
+
 def test_lifespan_is_acknowledged(app):
     async def run():
         peer = Peer({"type": "lifespan.startup"}, {"type": "lifespan.shutdown"})
