@@ -191,3 +191,10 @@ def test_session_info_request_of_the_pure_asgi_app_is_our_request():
         with connect(ws_url(base, "/"), origin=base, additional_headers={"Cookie": "flavour=lemon"}) as ws:
             out = next(c for c in commands(ws) if c["command"] == "output")
     assert out["spec"]["content"] == "Request flavour=lemon 127.0.0.1"
+
+
+def test_webio_routes_serve_a_static_dir_given_in_options(tmp_path):
+    (tmp_path / "note.txt").write_text("routed note")
+    app = Starlette(routes=[Mount("/tool", routes=webio_fastapi.webio_routes(greeter, static_dir=str(tmp_path)))])
+    with running(app) as base, httpx.Client(base_url=base) as http:
+        assert http.get("/tool/static/note.txt").text == "routed note"

@@ -184,7 +184,10 @@ class ASGIApp:
             return
         if self.request_object is not None and isinstance(handler, SessionConnection):
             handler.session_info["request"] = self.request_object(scope, receive, send)
-        await send({"type": "websocket.accept"})
+        try:
+            await send({"type": "websocket.accept"})
+        except OSError:  # the client went before it was accepted (uvicorn's ClientDisconnected)
+            return
         too_big: list[str] = []
 
         async def next_message():

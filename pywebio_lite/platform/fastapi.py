@@ -45,7 +45,10 @@ def webio_routes(applications, cdn=True, reconnect_timeout=0, allowed_origins: l
     app = _starlette_app(applications, cdn=cdn, reconnect_timeout=reconnect_timeout,
                          allowed_origins=allowed_origins, check_origin=check_origin, **options)
     # An endpoint that is not a function is an ASGI app to Starlette: it gets the request as it is.
-    return [Route("/", app), WebSocketRoute("/", app), Route("/_pywebio_lite/{path:path}", app)]
+    routes = [Route("/", app), WebSocketRoute("/", app), Route("/_pywebio_lite/{path:path}", app)]
+    if options.get("static_dir"):
+        routes.append(Route("/static/{path:path}", app))
+    return routes
 
 
 def asgi_app(applications, cdn=True, reconnect_timeout=0, static_dir: str | None = None, debug: bool = False,
