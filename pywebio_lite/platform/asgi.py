@@ -119,7 +119,8 @@ class ASGIApp:
             return
         body = b""
         if self._announces_body(scope):
-            refused = self.webio.refuse_body(_request(scope, method, path))
+            check = getattr(self.webio, "refuse_body", None)  # optional, as for the built-in server
+            refused = check(_request(scope, method, path)) if check is not None else None
             if refused is None:
                 body = await self._read_body(scope, receive)
                 if body is None:  # the client went away
