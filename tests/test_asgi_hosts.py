@@ -198,3 +198,21 @@ def test_webio_routes_serve_a_static_dir_given_in_options(tmp_path):
     app = Starlette(routes=[Mount("/tool", routes=webio_fastapi.webio_routes(greeter, static_dir=str(tmp_path)))])
     with running(app) as base, httpx.Client(base_url=base) as http:
         assert http.get("/tool/static/note.txt").text == "routed note"
+
+
+# Starlette 1.x prefers the httpx2 package for its TestClient; httpx still works.
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")
+def test_starlettes_testclient_drives_a_mounted_app():
+    """A FastAPI project's own tests (Starlette's TestClient, no server) reach the mounted app too."""
+    from starlette.testclient import TestClient
+
+    with TestClient(fastapi_host(webio_fastapi.asgi_app(greeter))) as client:
+        assert client.get("/tool", follow_redirects=False).status_code == 307
+        assert "<html" in client.get("/tool/").text
+        with client.websocket_connect("/tool/?app=index&session=NEW", headers={"Origin": "http://testserver"}) as ws:
+            frames = iter(lambda: json.loads(ws.receive_text()), None)
+            form = next(c for f in frames for c in f.get("commands", []) if c["command"] == "input_group")
+            ws.send_text(json.dumps({"seq": 1, "events": [{"event": "from_submit", "task_id": form["task_id"],
+                                                           "data": {"data": "Ada"}, "form": form["spec"]["form_id"]}]}))
+            output = next(c for f in frames for c in f.get("commands", []) if c["command"] == "output")
+    assert output["spec"]["content"] == "Hello, Ada (starlette, websocket)"
