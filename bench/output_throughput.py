@@ -13,6 +13,12 @@ measured in turn at each size, so they share the machine's load. Writes bench/RE
 Targets: at 2,000 lines ours <= 1/20 of PyWebIO's browser time; ours grows linearly (20,000 lines
 <= 12x the 2,000-line time); 2,000 lines to a bare client: ours <= 1/5 of PyWebIO's time; at
 2,000 and 20,000 lines ours <= 1.3x the floor (issue 8).
+
+    bench/.venv/bin/python bench/output_throughput.py --adapters asgi,fastapi,hypercorn [--sizes 2000,20000]
+
+compares our framework adapters (bench/apps/output_app.py names them) with our built-in server
+instead, all servers up at once and measured in turn run by run; it writes its own section of
+RESULTS.md. Target: each WebSocket adapter within 1.5x of the built-in server (issue 10).
 """
 from __future__ import annotations
 
@@ -37,7 +43,7 @@ LAUNCH = dict(executable_path="/usr/bin/chromium", headless=True,
 
 def server(kind: str, n: int):
     port = free_port()
-    python = sys.executable if kind == "ours" else BENCH_PY
+    python = BENCH_PY if kind == "pywebio" else sys.executable
     return port, process([python, str(ROOT / "bench" / "apps" / "output_app.py"), kind, str(port), str(n)], port=port)
 
 
@@ -110,14 +116,87 @@ def run(kind: str, n: int, repeat: int, browser, floor: dict | None = None) -> d
     return result
 
 
+#: The target of issue 10: each WebSocket adapter within this factor of the built-in server.
+ADAPTER_TARGET = 1.5
+
+
+def compare_adapters(browser, kinds: list[str], sizes: list[int], repeat: int) -> dict:
+    """{(kind, n): {"browser": median, "bare": median}} for "ours" and each adapter kind: at each
+    size all servers run at once and are timed in turn, run by run, so they share the load."""
+    results = {}
+    for n in sizes:
+        with contextlib.ExitStack() as stack:
+            ports = {}
+            for kind in ["ours", *kinds]:
+                port, ctx = server(kind, n)
+                stack.enter_context(ctx)
+                ports[kind] = port
+            times = {kind: {"browser": [], "bare": []} for kind in ports}
+            for _ in range(repeat):
+                for kind, port in ports.items():
+                    times[kind]["browser"].append(browser_time(browser, port, n))
+                    times[kind]["bare"].append(in_thread(bare_time(port, n)))
+        for kind, got in times.items():
+            results[kind, n] = {key: statistics.median(values) for key, values in got.items()}
+            print(f"{kind:10s} {n:>7,} lines: browser {results[kind, n]['browser']:8.3f} s   "
+                  f"bare client {results[kind, n]['bare']:8.3f} s", flush=True)
+    return results
+
+
+def adapters_table(results: dict, kinds: list[str], sizes: list[int], repeat: int, command: str) -> str:
+    rows, notes = [], []
+    for n in sizes:
+        ours = results["ours", n]
+        rows.append(f"| {n:,} | built-in server | {ours['browser']:.3f} s | — | {ours['bare']:.3f} s | — |")
+        for kind in kinds:
+            r = results[kind, n]
+            b, w = r["browser"] / ours["browser"], r["bare"] / ours["bare"]
+            rows.append(f"| {n:,} | {kind} | {r['browser']:.3f} s | **{b:.2f}×** | {r['bare']:.3f} s | **{w:.2f}×** |")
+            verdict = "met" if b <= ADAPTER_TARGET else "MISSED"
+            notes.append(f"- {kind}, {n:,} lines: {b:.2f}× the built-in server's browser time "
+                         f"(target ≤ {ADAPTER_TARGET}×: {verdict}), {w:.2f}× its bare-client time.")
+    return "\n".join([
+        "## Output throughput under the framework adapters (issue 10)",
+        "",
+        f"`{command}` — {datetime.date.today()}, {machine()}, headless Chromium, cdn=False, medians of "
+        f"{repeat} runs. All servers run at once and are timed in turn, run by run. asgi: "
+        "`platform.asgi.asgi_app` under uvicorn; fastapi: `platform.fastapi.start_server` (Starlette on "
+        "uvicorn); hypercorn: `asgi_app` under hypercorn. Browser: opening the page until the last line "
+        "is rendered; bare client: opening a WebSocket until the last line's frame arrives. The 2 cores "
+        "are shared with other jobs while this runs: absolute times are noisy, the ratios less so.",
+        "",
+        "| lines | server | browser | / built-in | bare WS | / built-in |",
+        "|---:|---|---:|---:|---:|---:|",
+        *rows,
+        "",
+        *notes,
+    ])
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--sizes", default="1000,2000,20000,100000")
     p.add_argument("--pywebio-sizes", default="1000,2000")
+    p.add_argument("--adapters", default="", help="compare these adapter kinds with the built-in server")
     p.add_argument("--no-write", action="store_true")
     args = p.parse_args()
     from playwright.sync_api import sync_playwright
+
+    if args.adapters:
+        kinds = [k for k in args.adapters.split(",") if k]
+        sizes = [int(x) for x in args.sizes.split(",")]
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(**LAUNCH)
+            results = compare_adapters(browser, kinds, sizes, args.repeat)
+            browser.close()
+        command = (f"bench/.venv/bin/python bench/output_throughput.py --adapters {args.adapters} "
+                   f"--sizes {args.sizes} --repeat {args.repeat}")
+        table = adapters_table(results, kinds, sizes, args.repeat, command)
+        if not args.no_write:
+            update_results("output_adapters", table)
+        print(table)
+        return
 
     ours, theirs, floor = {}, {}, {}
     with sync_playwright() as pw:
