@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # Installs the test tools and runs every test: unit and session tests (tests/), browser tests in
-# Debian's Chromium (e2e/, with openssl and nginx for the TLS and proxy tests), and the fast
+# Debian's Chromium (e2e/, with openssl, nginx and OpenSSH for the TLS, proxy and remote-access
+# tests), and the fast
 # Autobahn|Testsuite WebSocket conformance run when its recipe is present (AUTOBAHN_RECIPE names the
 # directory; without it the step is skipped with one line).
 # Idempotent; safe on a fresh Debian/Ubuntu machine with Python 3.10+ (apt needs root or sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests drive: Chromium (e2e), openssl (test certificates), nginx (proxy tests).
+# Debian packages the tests drive: Chromium (e2e), openssl (test certificates), nginx (proxy and
+# worker tests), OpenSSH's client and server (remote_access against a local sshd).
 missing=""
 command -v chromium >/dev/null || missing="$missing chromium"
 command -v openssl >/dev/null || missing="$missing openssl"
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$missing nginx"
+command -v ssh >/dev/null || missing="$missing openssh-client"
+command -v sshd >/dev/null || [ -x /usr/sbin/sshd ] || missing="$missing openssh-server"
 if [ -n "$missing" ]; then
   SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
   $SUDO apt-get update -q

@@ -77,14 +77,13 @@ def start_server(applications, port: int = 0, host: str = "", cdn=True, reconnec
     `port=0` picks a free port; `host=''` listens on all interfaces. `max_payload_size` is also
     uvicorn's ``ws_max_size``; `uvicorn_settings` go to ``uvicorn.Config`` (log_level, ...).
     """
-    import logging
     import socket
 
     import uvicorn
 
     if remote_access:
-        logging.getLogger("pywebio_lite.server").warning(
-            "remote_access is not supported by pywebio_lite; serving locally only")
+        from .remote_access import parse_service
+        parse_service(remote_access)  # a bad value fails before serving
     app = asgi_app(applications, cdn=cdn, reconnect_timeout=reconnect_timeout, static_dir=static_dir,
                    debug=debug, allowed_origins=allowed_origins, check_origin=check_origin,
                    max_payload_size=max_payload_size)
@@ -100,4 +99,12 @@ def start_server(applications, port: int = 0, host: str = "", cdn=True, reconnec
     print(f"Running on {url}  (Press CTRL+C to quit)", flush=True)
     if auto_open_webbrowser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    server.run(sockets=[sock])
+    tunnel = None
+    if remote_access:
+        from .remote_access import start_remote_access
+        tunnel = start_remote_access(port, remote_access)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        if tunnel is not None:
+            tunnel.stop()

@@ -213,6 +213,9 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
         port: TCP port (0 = any free port). host: interface ('' = all).
         debug: show tracebacks of app errors in the browser.
         cdn: ignored unless a str (a base URL to load the frontend from); files are always served locally.
+        remote_access: True: a temporary public address through PyWebIO's tunnel service (``ssh -R``;
+            printed when known); or a service of your own, ``'[user@]host[:ssh_port][/remote_port]'``.
+            Without ssh or the service, a message says so and the app serves locally.
         reconnect_timeout: seconds a session waits for its page after the connection drops (the page
             reconnects by itself and nothing is lost); None = 10 s, 0 = off (a drop ends the session).
         static_dir: a directory served at /static/.
@@ -240,18 +243,28 @@ def start_server(applications, port: int = 0, host: str = "", debug: bool = Fals
                          allowed_origins=allowed_origins, check_origin=check_origin,
                          max_payload_size=max_payload_size, allowed_hosts=allowed_hosts, **server_settings)
 
-    run_server(server, auto_open_webbrowser=auto_open_webbrowser)
+    run_server(server, auto_open_webbrowser=auto_open_webbrowser, remote_access=remote_access)
 
 
-def run_server(server: Server, *, auto_open_webbrowser: bool = False) -> None:
-    """Print where `server` listens, open a browser if asked, serve until Ctrl-C."""
+def run_server(server: Server, *, auto_open_webbrowser: bool = False, remote_access=False) -> None:
+    """Print where `server` listens, open a browser if asked, open the remote access tunnel if
+    asked (`platform/remote_access.py`), serve until Ctrl-C."""
+    tunnel = []
+
     def on_start(server: Server) -> None:
         url = server.url + "/"
         print(f"Running on {url}  (Press CTRL+C to quit)", flush=True)
         if auto_open_webbrowser:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        if remote_access:
+            from .remote_access import start_remote_access
+            tunnel.append(start_remote_access(server.port, remote_access))
 
-    server.run(on_start=on_start)
+    try:
+        server.run(on_start=on_start)
+    finally:
+        for t in tunnel:
+            t.stop()
 
 
 def make_server(applications, port: int = 0, host: str = "", debug: bool = False, cdn=True,
@@ -279,8 +292,9 @@ def server_for(make_app: Callable[..., WebIOApp], *, port: int = 0, host: str = 
     trusted_proxies = server_settings.pop("trusted_proxies", None)
     if os.environ.get("PYWEBIO_DEBUG"):
         debug = True
-    if remote_access:
-        logger.warning("remote_access is not supported by pywebio_lite; serving locally only")
+    if remote_access:  # opened by run_server once the server listens; a bad value fails now
+        from .remote_access import parse_service
+        parse_service(remote_access)
     if debug:
         Session.debug = True
     app = make_app(cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
