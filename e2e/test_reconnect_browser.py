@@ -152,3 +152,33 @@ def test_closing_the_tab_ends_the_session_at_once(page, serve):
     expect(page.get_by_text("open")).to_be_visible()
     page.close()
     ended.wait()  # well before the hour: a closed tab is not a network drop
+
+
+def test_a_file_upload_cut_off_by_a_drop_is_sent_again_whole(page, page_errors, via_proxy, tmp_path):
+    import hashlib
+
+    from pywebio_lite.input import file_upload
+
+    # 40 MiB: more than the page's high water and every socket buffer on the way can hold
+    content = bytes(range(251)) * (40 * 1024 * 1024 // 251)
+    got = []
+
+    def app():
+        f = file_upload("Your file")
+        got.append(hashlib.sha256(f["content"]).hexdigest())  # content is an mmap over 32 MiB
+        put_text(f"got {len(f['content'])} bytes, sha256 {hashlib.sha256(f['content']).hexdigest()[:16]}")
+
+    proxy, url = via_proxy(app)
+    page.goto(url)
+    big = tmp_path / "big.bin"
+    big.write_bytes(content)
+    page.get_by_label("Your file").set_input_files(big)  # a path: the browser reads it from disk
+    # the upload module first (it comes through the proxy too), so that the upload starts at once
+    page.evaluate("() => import(new URL('_pywebio_lite/js/forms/upload.js', document.baseURI).href)")
+    proxy.stall(True)  # what the page sends from now on piles up in its socket
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("button", name="Submit")).to_be_disabled()  # uploading, waiting to drain
+    proxy.cut()        # the socket dies with chunks the server never saw
+    proxy.stall(False)
+    expect(page.get_by_text(f"got {len(content)} bytes, sha256 {hashlib.sha256(content).hexdigest()[:16]}")).to_be_visible()
+    assert got == [hashlib.sha256(content).hexdigest()]  # the app got it once, whole

@@ -497,6 +497,21 @@ class TestFileUpload:
                 shown(c, b"good")
         assert "malformed upload chunk" in caplog.text and "unknown target" in caplog.text
 
+    def test_a_file_cut_off_by_a_drop_and_sent_again_whole(self):
+        """The page sends a file again under a new number after a reconnect (upload.js): the
+        unfinished copy is dropped, and does not count against max_total_size."""
+        def main():
+            f = file_upload("f", max_total_size=10)
+            show(f["content"])
+        with AppClient(main) as c:
+            f = form(c)
+            target = f["spec"]["upload_target"]
+            c.upload(target, "data", 0, b"abc", declared_size=8)  # 3 of 8 bytes, then the drop
+            c.upload(target, "data", 1, b"abcdefgh")             # again, whole: 8 + 8 > 10 if both counted
+            c.submit(f, {"data": [AppClient.file_descriptor(1, "again", 8)]})
+            shown(c, b"abcdefgh")
+            assert not errors_for(c, "data")
+
     def test_big_file_streams_to_disk_and_comes_back_as_mmap(self, monkeypatch):
         monkeypatch.setattr(upload_module, "MMAP_THRESHOLD", 1 << 20)
         block = bytes(range(256)) * 1024  # 256 KiB

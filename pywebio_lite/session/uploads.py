@@ -82,6 +82,12 @@ class UploadTarget:
                 logger.warning("dropped an upload chunk for an input this form does not have: %s",
                                excerpt(name, 40))
                 return None
+            # The page sends files one after another: an unfinished earlier file of this input
+            # was cut off by a dropped connection, and the page is sending it again whole.
+            for g in self.files.values():
+                if g.name == name and g.error is None and g.received < g.size:
+                    g.error = "The upload was interrupted; please try again"
+                    g.close()
             f = self.files[chunk.file] = _File(name, chunk.size)
             max_size, max_total = self.limits[name]
             # files refused earlier do not count (the page sends new numbers when it submits again)

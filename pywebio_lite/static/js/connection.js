@@ -196,8 +196,8 @@ export function sendBinary(data) {
   return true;
 }
 
-/** Bytes the socket has queued and not sent yet (uploads wait while it is high). */
-export const bufferedAmount = () => state.ws?.bufferedAmount ?? 0;
+/** The session's socket now (another one after a reconnect; uploads watch its bufferedAmount). */
+export const socket = () => state.ws;
 
 function flush() {
   state.flushQueued = false;

@@ -6,16 +6,33 @@
  * of at most 256 KiB of content, read from the File one slice at a time, so a big file is never
  * in memory at once. Sending waits while the socket has more than a few MiB queued, which keeps
  * the page responsive and the progress bar honest.
+ *
+ * Chunks are not replayed after a reconnect (what a dead socket had queued is lost with it), so a
+ * file whose socket dropped is sent again, whole, under a new number, once the session's socket
+ * is back; the server drops the unfinished copy (docs/input-protocol.md §3).
  */
-import { sendBinary, bufferedAmount } from '../connection.js';
+import { sendBinary, isFinished, socket } from '../connection.js';
 
 export const CHUNK = 256 * 1024;
 const HIGH_WATER = 4 * 1024 * 1024;
 const encoder = new TextEncoder();
 
 const pause = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+const bufferedAmount = () => socket()?.bufferedAmount ?? 0;
+
+/** True once the session's socket is open again, false if the session is over. */
+async function reopened() {
+  while (!isFinished() && socket()?.readyState !== WebSocket.OPEN) await pause(50);
+  return !isFinished();
+}
 
 export class UploadAborted extends Error {}
+
+/** The socket that carried a file dropped: send the file again on the next one. */
+class SocketDropped extends Error {}
+
+/** How many times one file is started again after drops before the upload gives up. */
+const MAX_RESTARTS = 5;
 
 /**
  * Upload the files of several inputs to one upload target.
@@ -32,10 +49,19 @@ export async function uploadFiles(target, jobs, counter, aborted = () => false) 
     job.progress?.(0);
     result[job.name] = [];
     for (const file of job.files) {
-      const n = counter.next++;
-      await sendFile(target, job.name, n, file, aborted, (sent) => {
-        job.progress?.(total ? Math.max(0, done + sent) / total : 1);
-      });
+      let n;
+      for (let restarts = 0; ; restarts++) {
+        n = counter.next++;
+        try {
+          await sendFile(target, job.name, n, file, aborted, (sent) => {
+            job.progress?.(total ? Math.max(0, done + sent) / total : 1);
+          });
+          break;
+        } catch (err) {
+          if (!(err instanceof SocketDropped) || restarts >= MAX_RESTARTS) throw err;
+          if (!(await reopened()) || aborted()) throw new UploadAborted();
+        }
+      }
       done += file.size;
       result[job.name].push({
         file: n, filename: file.name, size: file.size, mime_type: file.type || 'application/octet-stream',
@@ -49,13 +75,18 @@ export async function uploadFiles(target, jobs, counter, aborted = () => false) 
 
 async function sendFile(target, name, n, file, aborted, progress) {
   let offset = 0;
+  const ws = socket();
+  const check = () => {
+    if (aborted()) throw new UploadAborted();
+    if (socket() !== ws) throw new SocketDropped();
+  };
   do {  // an empty file still sends one (empty) chunk, so the server knows it
     while (bufferedAmount() > HIGH_WATER) {
-      if (aborted()) throw new UploadAborted();
+      check();
       await pause(10);
       progress(offset - bufferedAmount());
     }
-    if (aborted()) throw new UploadAborted();
+    check();
     const end = Math.min(offset + CHUNK, file.size);
     const content = await file.slice(offset, end).arrayBuffer();
     const head = encoder.encode(JSON.stringify({ target, name, file: n, size: file.size, offset }));
@@ -63,7 +94,8 @@ async function sendFile(target, name, n, file, aborted, progress) {
     new DataView(message.buffer).setUint32(0, head.length);
     message.set(head, 4);
     message.set(new Uint8Array(content), 4 + head.length);
-    if (!sendBinary(message)) throw new UploadAborted();
+    check();
+    if (!sendBinary(message)) throw isFinished() ? new UploadAborted() : new SocketDropped();
     offset = end;
     progress(offset - bufferedAmount());
   } while (offset < file.size);
