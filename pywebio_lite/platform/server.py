@@ -45,6 +45,9 @@ def _version() -> str:
 class WebIOApp:
     """The server application object: routes requests to pages, static files and sessions."""
 
+    #: session.info.backend of its sessions: the host that carries them (a framework adapter's name)
+    backend = "pywebio_lite"
+
     def __init__(self, applications, *, cdn=True, static_dir: str | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
                  debug: bool = False, reconnect_timeout: float | None = None, auth: BasicAuth | None = None,
@@ -181,7 +184,7 @@ class WebIOApp:
             return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
         if (request.query_arg("session") or "NEW") != "NEW":
             return self.resume(request)
-        info = make_session_info(request, backend="pywebio_lite", protocol="websocket",
+        info = make_session_info(request, backend=self.backend, protocol="websocket",
                                  forwarded=self.forwarded(request))
         return SessionConnection(self.app_for(request), info, debug=self.debug,
                                  reconnect_timeout=self.reconnect_timeout, registry=self.sessions)

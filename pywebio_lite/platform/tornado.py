@@ -1,0 +1,224 @@
+"""Tornado hosts (as PyWebIO 1.8.4's ``pywebio.platform.tornado``): `webio_handler` gives a
+`tornado.websocket.WebSocketHandler` class whose one route serves an app's page, its frontend
+files and its WebSocket; `start_server` runs apps on a Tornado server of their own.
+
+The handler is a thin driver over `WebIOApp` (docs/architecture.md, "One session connection, many
+transports"): every HTTP request becomes our `Request` with the path below the mount point and is
+answered by ``handle_request``; an upgrade is checked by ``handle_websocket`` and, if accepted,
+runs over a `QueuedTransport`. How a route maps to the app's paths (docs/embedding.md, "Tornado"):
+
+* ``(r"/tool", webio_handler(main))`` (the user's guide): an exact route. Its first page request
+  adds a route for the frontend files beside it, ``/tool/_pywebio_lite/...``, to the host app.
+* ``(r"/tool/(.*)", ...)`` or ``(r"/tool(.*)", ...)``: a mount. The last group is the path below
+  it; ``/tool`` (an empty rest) is redirected to ``/tool/``.
+
+Importing this module imports Tornado; nothing else in the package does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import threading
+import webbrowser
+
+import tornado.httpserver
+import tornado.ioloop
+import tornado.netutil
+import tornado.web
+import tornado.websocket
+
+from ..protocol.http import Response
+from ..session.base import Session
+from ..utils import parse_file_size
+from .hosting import app_path, limit_text, make_webio_app, needs_slash, socket_handler
+from .server import STATIC_PREFIX, WebIOApp
+from .transport import ABNORMAL_CLOSURE, QueuedTransport, SocketClosed, make_request
+
+logger = logging.getLogger("pywebio_lite.server")
+
+__all__ = ["webio_handler", "start_server"]
+
+#: Messages a socket may hold before Tornado waits to read more (the session applies them in order).
+_INBOX = 16
+
+
+class _WebIOHandler(tornado.websocket.WebSocketHandler):
+    """One request on a webio_handler route: the page, a frontend file or the session's socket."""
+
+    webio_app: WebIOApp            # set by webio_handler on the subclass
+    _pages: dict[str, WebIOApp]    # the app behind each exact route (its page links its own files)
+    _file_routes: set[str]
+
+    _inbox: asyncio.Queue | None = None
+    _gone: SocketClosed | None = None
+    _handler = None
+
+    # -------------------------------------------------------------------- plain HTTP
+    async def get(self, *args, **kwargs):
+        if self.request.headers.get("Upgrade", "").lower() == "websocket":
+            return await self._upgrade(args)
+        return await self._answer(args)
+
+    async def _answer(self, args):
+        sub = args[-1] if args else None
+        request = self.request
+        if needs_slash(sub, request.path) and request.method in ("GET", "HEAD"):
+            location = request.path + "/" + ("?" + request.query if request.query else "")
+            return self._respond(Response(302, [("Location", location)], b""))
+        response = await self._app_for(sub).handle_request(self._request(sub))
+        self._respond(response)
+
+    async def head(self, *args, **kwargs):
+        return await self._answer(args)
+
+    post = put = delete = patch = options = head  # WebIOApp answers (405 for what no route takes)
+
+    def _request(self, sub):
+        r = self.request
+        return make_request(r.method, app_path(sub), r.query, r.headers.get_all(), body=r.body or b"",
+                            remote=r.remote_ip)
+
+    def _app_for(self, sub) -> WebIOApp:
+        """The app of this route; at an exact route, the one whose page links the files beside it."""
+        if sub is not None:
+            return self.webio_app
+        path = self.request.path
+        if path.endswith("/"):
+            base, files = "." + STATIC_PREFIX, path
+        else:
+            base, files = "./" + path.rsplit("/", 1)[1] + STATIC_PREFIX, path + "/"
+        cls = type(self)
+        pattern = re.escape(files) + "(" + re.escape(STATIC_PREFIX[1:]) + ".*)"
+        if pattern not in cls._file_routes:
+            cls._file_routes.add(pattern)
+            self.application.wildcard_router.add_rules([(pattern, cls)])
+        app = cls._pages.get(base)
+        if app is None:
+            app = cls._pages[base] = cls._make_app()
+            app.base_url = base
+        return app
+
+    def _respond(self, response: Response) -> None:
+        self.clear()
+        self.clear_header("Content-Type")
+        self.set_status(response.status)
+        seen = set()
+        for name, value in response.headers:
+            if name.lower() in seen:
+                self.add_header(name, value)
+            else:
+                seen.add(name.lower())
+                self.set_header(name, value)
+        if response.body:
+            self.write(response.body)
+        self.finish()
+
+    def compute_etag(self):
+        return None  # WebIOApp gives its files their ETags; pages are not cached
+
+    def check_origin(self, origin: str) -> bool:
+        return True  # WebIOApp.handle_websocket has checked it (allowed_origins, check_origin)
+
+    # -------------------------------------------------------------------- the WebSocket
+    async def _upgrade(self, args):
+        sub = args[-1] if args else None
+        handler = socket_handler(self._app_for(sub), self._request(sub), self.request)
+        if isinstance(handler, Response):
+            return self._respond(handler)
+        self._handler = handler
+        await super().get(*args)
+
+    def open(self, *args, **kwargs):
+        self._inbox = asyncio.Queue(_INBOX)
+        transport = QueuedTransport(self._send_text, self._send_bytes, self._close)
+        limit = self.webio_app.max_text_size
+        self._serving = asyncio.ensure_future(
+            transport.serve(self._handler, limit_text(self._receive, limit, self._close)))
+
+    async def on_message(self, message):
+        await self._inbox.put(message)  # Tornado reads the next message once there is room
+
+    def on_close(self):
+        self._gone = SocketClosed(self.close_code or ABNORMAL_CLOSURE, self.close_reason or "")
+        if self._inbox is not None:
+            try:
+                self._inbox.put_nowait(None)  # wakes a waiting receive
+            except asyncio.QueueFull:
+                pass  # receive is not waiting: it sees _gone once it has taken what is queued
+
+    async def _receive(self):
+        while True:
+            if self._gone is not None and self._inbox.empty():
+                raise self._gone
+            message = await self._inbox.get()
+            if message is not None:
+                return message
+
+    async def _send_text(self, data: str) -> None:
+        await self.write_message(data)
+
+    async def _send_bytes(self, data: bytes) -> None:
+        await self.write_message(data, binary=True)
+
+    async def _close(self, code: int, reason: str) -> None:
+        self.close(code, reason)
+
+
+def webio_handler(applications, cdn=True, reconnect_timeout=0, allowed_origins=None, check_origin=None):
+    """A `tornado.websocket.WebSocketHandler` class serving `applications` on its route.
+
+    The same URL serves the page (GET) and the session's WebSocket (upgrade); the frontend files
+    are served by the same class (see the module docstring for routes). Args as in `start_server`.
+    """
+    def make() -> WebIOApp:
+        return make_webio_app(applications, backend="tornado", cdn=cdn, reconnect_timeout=reconnect_timeout,
+                              allowed_origins=allowed_origins, check_origin=check_origin)
+    return _handler_class(make)
+
+
+def _handler_class(make) -> type:
+    """A handler class of its own for each route: its apps and the file routes it added."""
+    return type("WebIOHandler", (_WebIOHandler,), {
+        "webio_app": make(), "_pages": {}, "_file_routes": set(), "_make_app": staticmethod(make)})
+
+
+def start_server(applications, port=0, host="", debug=False, cdn=True, static_dir=None, remote_access=False,
+                 reconnect_timeout=0, allowed_origins=None, check_origin=None, auto_open_webbrowser=False,
+                 max_payload_size="200M", **tornado_app_settings):
+    """Serve `applications` on a Tornado server until Ctrl-C (PyWebIO's signature).
+
+    Routes: ``/`` the page and its WebSocket, ``/_pywebio_lite/...`` the frontend, ``/static/...``
+    `static_dir`. `tornado_app_settings` go to `tornado.web.Application` (PyWebIO's defaults:
+    ``websocket_ping_interval=30``, ``websocket_max_message_size`` from `max_payload_size`).
+    `remote_access` is not available (a warning says so).
+    """
+    if remote_access:
+        logger.warning("remote_access is not supported by pywebio_lite; serving locally only")
+    if debug:
+        Session.debug = True
+    size = parse_file_size(max_payload_size, name="max_payload_size")
+
+    def make() -> WebIOApp:
+        return make_webio_app(applications, backend="tornado", cdn=cdn, reconnect_timeout=reconnect_timeout,
+                              allowed_origins=allowed_origins, check_origin=check_origin, static_dir=static_dir,
+                              debug=debug, max_payload_size=size)
+    handler = _handler_class(make)
+    settings = {"websocket_max_message_size": size, "websocket_ping_interval": 30, "debug": debug}
+    settings.update(tornado_app_settings)
+    application = tornado.web.Application([(r"/(.*)", handler)], **settings)
+    sockets = tornado.netutil.bind_sockets(port, address=host or None)
+    server = tornado.httpserver.HTTPServer(application, max_buffer_size=size)
+    server.add_sockets(sockets)
+    port = sockets[0].getsockname()[1]
+    url = f"http://{host or '127.0.0.1'}:{port}/"
+    print(f"Running on {url}  (Press CTRL+C to quit)", flush=True)
+    if auto_open_webbrowser:
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    try:
+        tornado.ioloop.IOLoop.current().start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
