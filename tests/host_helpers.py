@@ -3,8 +3,10 @@ with urllib, and a page's part of the app protocol over a real WebSocket (aiohtt
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
+import threading
 import urllib.error
 import urllib.request
 
@@ -226,3 +228,69 @@ def check_bad_arguments(webio_handler) -> None:
         webio_handler(task_func, check_origin=True)
     with pytest.raises(TypeError, match="applications|app"):
         webio_handler(42)
+
+
+# ---------------------------------------------------------------- hosts in a thread
+@contextlib.contextmanager
+def tornado_host(routes, **settings):
+    """A Tornado app serving `routes` on a free loopback port in a thread: yields its base URL."""
+    import tornado.ioloop
+    import tornado.web
+    box = {}
+
+    def setup():
+        application = tornado.web.Application(routes, **settings)
+        server = application.listen(0, address="127.0.0.1")
+        box["stop"] = server.stop
+        return next(iter(server._sockets.values())).getsockname()[1]
+
+    with _loop_thread(setup, box) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def aiohttp_host(*route_lists):
+    """An aiohttp app serving the routes on a free loopback port in a thread: yields its base URL."""
+    from aiohttp import web
+    box = {}
+
+    def setup():
+        application = web.Application()
+        for routes in route_lists:
+            application.add_routes(routes)
+        runner = web.AppRunner(application)
+        loop = asyncio.get_event_loop()
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", 0).start())
+        box["cleanup"] = runner.cleanup
+        return runner.addresses[0][1]
+
+    with _loop_thread(setup, box) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _loop_thread(setup, box):
+    """Run `setup()` (-> port) and then an event loop forever in a thread, until the block ends."""
+    ready = threading.Event()
+
+    def run():
+        loop = box["loop"] = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        box["port"] = setup()
+        ready.set()
+        loop.run_forever()
+        if "stop" in box:
+            box["stop"]()
+        if "cleanup" in box:
+            loop.run_until_complete(box["cleanup"]())
+        loop.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    ready.wait()
+    try:
+        yield f"http://127.0.0.1:{box['port']}"
+    finally:
+        box["loop"].call_soon_threadsafe(box["loop"].stop)
+        thread.join()

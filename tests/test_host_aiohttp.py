@@ -3,15 +3,14 @@ pywebio_lite apps mounted beside them (an exact route with static_routes, as PyW
 and a mount), without a browser."""
 from __future__ import annotations
 
-import asyncio
-import threading
+import contextlib
 
 import pytest
 from aiohttp import web
 
 from host_helpers import (answer_name, asset_urls, check_bad_arguments, check_files, check_origins, check_start_server,
                           coroutine_app, fetch, resume_after_a_drop, run_session, task_func,
-                          text_limit_close_code)
+                          text_limit_close_code, aiohttp_host)
 from pywebio_lite.platform.aiohttp import static_routes, webio_handler
 
 
@@ -21,38 +20,9 @@ async def hello(request):
 
 @pytest.fixture
 def host():
-    """host(routes) -> base URL of an aiohttp app serving `routes` in a thread (stopped after)."""
-    running = []
-
-    def start(*route_lists) -> str:
-        ready = threading.Event()
-        box = {}
-
-        def run():
-            loop = box["loop"] = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            application = web.Application()
-            for routes in route_lists:
-                application.add_routes(routes)
-            runner = box["runner"] = web.AppRunner(application)
-            loop.run_until_complete(runner.setup())
-            site = web.TCPSite(runner, "127.0.0.1", 0)
-            loop.run_until_complete(site.start())
-            box["port"] = runner.addresses[0][1]
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(runner.cleanup())
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        ready.wait()
-        running.append((box, thread))
-        return f"http://127.0.0.1:{box['port']}"
-
-    yield start
-    for box, thread in running:
-        box["loop"].call_soon_threadsafe(box["loop"].stop)
-        thread.join()
+    """host(routes...) -> base URL of a aiohttp app serving them in a thread (stopped after the test)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda *routes: stack.enter_context(aiohttp_host(*routes))
 
 
 

@@ -2,18 +2,16 @@
 pywebio_lite apps mounted beside them (the user's guide example as written), without a browser."""
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import subprocess
 import sys
-import threading
 
 import pytest
-import tornado.ioloop
 import tornado.web
 
 from host_helpers import (answer_name, asset_urls, check_bad_arguments, check_files, check_origins, check_start_server,
                           coroutine_app, fetch, resume_after_a_drop, run_session, task_func,
-                          text_limit_close_code)
+                          text_limit_close_code, tornado_host)
 from pywebio_lite.platform.tornado import webio_handler
 
 
@@ -24,32 +22,9 @@ class MainHandler(tornado.web.RequestHandler):
 
 @pytest.fixture
 def host():
-    """host(routes) -> base URL of a Tornado app serving `routes` in a thread (stopped after)."""
-    running = []
-
-    def start(routes, **settings) -> str:
-        ready = threading.Event()
-        box = {}
-
-        def run():
-            asyncio.set_event_loop(asyncio.new_event_loop())
-            application = tornado.web.Application(routes, **settings)
-            server = application.listen(0, address="127.0.0.1")
-            box["loop"], box["server"] = tornado.ioloop.IOLoop.current(), server
-            box["port"] = next(iter(server._sockets.values())).getsockname()[1]
-            ready.set()
-            box["loop"].start()
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        ready.wait()
-        running.append((box, thread))
-        return f"http://127.0.0.1:{box['port']}"
-
-    yield start
-    for box, thread in running:
-        box["loop"].add_callback(lambda box=box: (box["server"].stop(), box["loop"].stop()))
-        thread.join()
+    """host(routes...) -> base URL of a tornado app serving them in a thread (stopped after the test)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda *routes: stack.enter_context(tornado_host(*routes))
 
 
 
