@@ -190,31 +190,40 @@ def check_files(url: str) -> None:
     assert headers["Content-Encoding"] == "gzip" and len(gz) < len(body)
 
 
-def check_start_server(module: str, static_dir) -> None:
-    """`module`.start_server(main, port=0, static_dir=...) in a process of its own: it prints
-    where it runs and serves the app, its frontend and static_dir."""
+@contextlib.contextmanager
+def started_server(module: str, app_code: str = "def main(): put_text('hi')", **options):
+    """`module`.start_server(main, port=0, ...) in a process of its own: yields (base URL, process)
+    once it has printed where it runs."""
     import os
     import subprocess
     import sys
-    (static_dir / "hello.txt").write_text("static hello")
+    args = "".join(f", {name}={value!r}" for name, value in options.items())
     code = (f"from {module} import start_server\n"
+            "from pywebio_lite.input import input\n"
             "from pywebio_lite.output import put_text\n"
-            "def main(): put_text('hi')\n"
-            f"start_server(main, port=0, host='127.0.0.1', static_dir={str(static_dir)!r})\n")
+            f"{app_code}\n"
+            f"start_server(main, port=0, host='127.0.0.1'{args})\n")
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
                             env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     try:
         line = proc.stdout.readline()
-        assert line.startswith("Running on http://127.0.0.1:")
-        base = line.split()[2].rstrip("/")
+        assert line.startswith("Running on http://127.0.0.1:"), line
+        yield line.split()[2].rstrip("/"), proc
+    finally:
+        proc.terminate()
+        proc.wait()
+        proc.stdout.close()
+
+
+def check_start_server(module: str, static_dir) -> None:
+    """`module`.start_server serves the app, its frontend and static_dir."""
+    (static_dir / "hello.txt").write_text("static hello")
+    with started_server(module, static_dir=str(static_dir)) as (base, _):
         assert fetch(base + "/static/hello.txt")[2] == b"static hello"
         assert fetch(base + "/static/.hidden")[0] == 404
         status, _, page = fetch(base + "/")
         assert status == 200 and all(fetch(base + "/" + u[2:])[0] == 200 for u in asset_urls(page))
         assert run_session(base + "/", lambda page: page.text("hi"))["spec"]["content"] == "hi"
-    finally:
-        proc.terminate()
-        proc.wait()
 
 
 def check_bad_arguments(webio_handler) -> None:

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from host_helpers import (answer_name, asset_urls, check_bad_arguments, check_files, check_origins, check_start_server,
                           coroutine_app, fetch, resume_after_a_drop, run_session, task_func,
-                          text_limit_close_code, aiohttp_host)
+                          started_server, text_limit_close_code, aiohttp_host)
 from pywebio_lite.platform.aiohttp import static_routes, webio_handler
 
 
@@ -91,3 +91,12 @@ def test_wrong_arguments_are_refused_when_the_route_is_made():
 
 def test_start_server_serves_apps_and_static_dir_and_says_where(tmp_path):
     check_start_server("pywebio_lite.platform.aiohttp", tmp_path)
+
+
+def test_start_server_closes_open_sockets_with_1001_when_it_stops():
+    with started_server("pywebio_lite.platform.aiohttp", "def main(): input('Name')") as (base, proc):
+        async def script(page):
+            await page.command("input_group")
+            proc.terminate()  # SIGTERM: aiohttp shuts down, and tells the page it is going away
+            return await page.closed()
+        assert run_session(base + "/", script) == 1001

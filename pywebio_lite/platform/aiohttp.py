@@ -49,8 +49,11 @@ def _response(response: Response) -> web.Response:
 
 
 def _handler_for(app: WebIOApp, *, max_msg_size: int, websocket_settings: dict | None):
+    """The route's handler. Its ``close_sockets()`` closes every open session socket with 1001
+    (start_server calls it on shutdown, which otherwise waits for them to end)."""
     settings = dict(websocket_settings or {})
     settings.setdefault("max_msg_size", max_msg_size)
+    sockets: set[web.WebSocketResponse] = set()
 
     async def handler(request: web.Request) -> web.StreamResponse:
         sub = _sub_path(request)
@@ -60,18 +63,24 @@ def _handler_for(app: WebIOApp, *, max_msg_size: int, websocket_settings: dict |
         ours = make_request(request.method, app_path(sub), request.query_string, request.headers.items(),
                             remote=request.remote)
         if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
-            return await _serve_socket(app, request, ours, settings)
+            return await _serve_socket(app, request, ours, settings, sockets)
         return _response(await app.handle_request(ours))
 
+    async def close_sockets() -> None:
+        for ws in list(sockets):
+            await ws.close(code=1001, message=b"server shutting down")
+
+    handler.close_sockets = close_sockets
     return handler
 
 
-async def _serve_socket(app: WebIOApp, request: web.Request, ours, settings: dict) -> web.StreamResponse:
+async def _serve_socket(app: WebIOApp, request: web.Request, ours, settings: dict, sockets: set):
     handler = socket_handler(app, ours, request)
     if isinstance(handler, Response):
         return _response(handler)
     ws = web.WebSocketResponse(**settings)
     await ws.prepare(request)
+    sockets.add(ws)
 
     async def receive():
         message = await ws.receive()
@@ -85,7 +94,10 @@ async def _serve_socket(app: WebIOApp, request: web.Request, ours, settings: dic
         await ws.close(code=code, message=reason.encode("utf-8"))
 
     transport = QueuedTransport(ws.send_str, ws.send_bytes, close)
-    await transport.serve(handler, limit_text(receive, app.max_text_size, close))
+    try:
+        await transport.serve(handler, limit_text(receive, app.max_text_size, close))
+    finally:
+        sockets.discard(ws)
     if not ws.closed:
         await ws.close()
     return ws
@@ -153,6 +165,7 @@ def start_server(applications, port=0, host="", debug=False, cdn=True, static_di
     aiohttp_settings.setdefault("client_max_size", size)
     application = web.Application(**aiohttp_settings)
     application.add_routes([web.route("*", "/{tail:.*}", handler)])
+    application.on_shutdown.append(lambda _application: handler.close_sockets())
     sock = socket.create_server((host, port), family=socket.AF_INET)
     port = sock.getsockname()[1]
     url = f"http://{host or '127.0.0.1'}:{port}/"

@@ -9,8 +9,8 @@ runs over a `QueuedTransport`. How a route maps to the app's paths (docs/embeddi
 
 * ``(r"/tool", webio_handler(main))`` (the user's guide): an exact route. Its first page request
   adds a route for the frontend files beside it, ``/tool/_pywebio_lite/...``, to the host app.
-* ``(r"/tool/(.*)", ...)`` or ``(r"/tool(.*)", ...)``: a mount. The last group is the path below
-  it; ``/tool`` (an empty rest) is redirected to ``/tool/``.
+* ``(r"/tool/?(.*)", ...)`` (or ``r"/tool/(.*)"``): a mount. The last group is the path below
+  it; ``/tool`` (an empty rest without the slash) is redirected to ``/tool/``.
 
 Importing this module imports Tornado; nothing else in the package does.
 """
