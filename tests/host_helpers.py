@@ -293,6 +293,10 @@ def _loop_thread(setup, box):
             box["stop"]()
         if "cleanup" in box:
             loop.run_until_complete(box["cleanup"]())
+        pending = asyncio.all_tasks(loop)  # sockets still being served: end them before closing
+        for task in pending:
+            task.cancel()
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
         loop.close()
 
     thread = threading.Thread(target=run, daemon=True)

@@ -100,3 +100,10 @@ def test_start_server_closes_open_sockets_with_1001_when_it_stops():
             proc.terminate()  # SIGTERM: aiohttp shuts down, and tells the page it is going away
             return await page.closed()
         assert run_session(base + "/", script) == 1001
+
+
+def test_an_exact_route_with_variables_of_its_own_serves_its_page(host):
+    base = host([web.get("/user/{id}", webio_handler(task_func))])
+    status, headers, _ = fetch(base + "/user/42")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert run_session(base + "/user/42", answer_name("Ed")).startswith("Hello Ed")

@@ -99,3 +99,21 @@ def test_importing_the_package_does_not_import_tornado():
                           "pywebio_lite.platform.server; print('tornado' in sys.modules, 'aiohttp' in sys.modules)"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_an_exact_route_with_groups_of_its_own_serves_its_page(host):
+    handler = webio_handler(task_func)
+    base = host([(r"/user/([0-9]+)", handler)])
+    status, _, page = fetch(base + "/user/42")
+    assert status == 200 and all(u.startswith("./42/_pywebio_lite/") for u in asset_urls(page))
+    assert all(fetch(base + "/user/" + u[2:])[0] == 200 for u in asset_urls(page))
+    assert run_session(base + "/user/42", answer_name("Ed")).startswith("Hello Ed")
+
+
+def test_a_pattern_route_adds_a_bounded_number_of_file_routes(host, caplog):
+    handler = webio_handler(task_func)
+    base = host([(r"/user/([0-9]+)", handler)])
+    for n in range(40):
+        assert fetch(base + f"/user/{n}")[0] == 200
+    assert len(handler._file_routes) == len(handler._pages) == 16
+    assert "more than 16 page paths on one exact route" in caplog.text

@@ -29,7 +29,7 @@ from aiohttp import WSMsgType, web
 from ..protocol.http import Response
 from ..session.base import Session
 from ..utils import parse_file_size
-from .hosting import app_path, limit_text, make_webio_app, needs_slash, socket_handler
+from .hosting import app_path, limit_text, make_webio_app, mounted, needs_slash, socket_handler
 from .server import STATIC_PREFIX, WebIOApp
 from .transport import ABNORMAL_CLOSURE, QueuedTransport, SocketClosed, make_request
 
@@ -39,9 +39,12 @@ __all__ = ["webio_handler", "static_routes", "start_server"]
 
 
 def _sub_path(request: web.Request) -> str | None:
-    """What the route captured after its fixed part (its last variable), None for an exact route."""
+    """The path below the mount (the route's last variable) if the route is a mount, else None."""
     values = list(request.match_info.values())
-    return values[-1] if values else None
+    pattern = request.match_info.route.resource.get_info().get("pattern")
+    if not values or pattern is None or not mounted(pattern.pattern):
+        return None  # an exact route, maybe with variables of its own like /user/{id}
+    return values[-1]
 
 
 def _response(response: Response) -> web.Response:

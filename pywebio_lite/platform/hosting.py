@@ -2,7 +2,8 @@
 
 * `make_webio_app`: the `WebIOApp` an adapter's options describe (checked here, so a wrong
   argument fails when the route is made, not at the first request).
-* `app_path`: the path below the mount point from what the framework's route captured.
+* `mounted`, `app_path`: whether a route is a mount (it captures the rest of the path), and the
+  path below the mount point from what it captured.
 * `socket_handler`: the handler of a WebSocket upgrade (or the `Response` refusing it), with
   ``session.info.request`` set to the framework's own request object, as in PyWebIO.
 * `limit_text`: a ``receive()`` that refuses text messages over the page's limit (1009).
@@ -12,6 +13,7 @@ No framework is imported here.
 
 from __future__ import annotations
 
+import re
 from typing import Awaitable, Callable
 from urllib.parse import quote
 
@@ -21,7 +23,7 @@ from .adaptor import SessionConnection
 from .server import DEFAULT_MAX_TEXT_MESSAGE, WebIOApp
 from .transport import SocketClosed
 
-__all__ = ["make_webio_app", "app_path", "needs_slash", "socket_handler", "limit_text", "MESSAGE_TOO_BIG"]
+__all__ = ["make_webio_app", "mounted", "app_path", "needs_slash", "socket_handler", "limit_text", "MESSAGE_TOO_BIG"]
 
 #: RFC 6455 §7.4.1: a message too big to process.
 MESSAGE_TOO_BIG = 1009
@@ -37,6 +39,16 @@ def make_webio_app(applications, *, backend: str, cdn=True, reconnect_timeout=0,
                    max_text_size=min(size, parse_file_size(DEFAULT_MAX_TEXT_MESSAGE)))
     app.backend = backend
     return app
+
+
+#: A route pattern's last group takes the rest of the path: ``(.*)``, ``(?P<tail>.*)``, ``(.+)``.
+_REST = re.compile(r"\((?:\?P<\w+>)?\.[*+]\)\$?$")
+
+
+def mounted(pattern: str) -> bool:
+    """Whether a route's regex captures the rest of the path in its last group (a mount, like
+    ``/tool/?(.*)``), rather than being an exact route (``/tool``, ``/user/([0-9]+)``: the page)."""
+    return bool(_REST.search(pattern))
 
 
 def app_path(sub: str | None) -> str:

@@ -26,13 +26,14 @@ import webbrowser
 import tornado.httpserver
 import tornado.ioloop
 import tornado.netutil
+import tornado.routing
 import tornado.web
 import tornado.websocket
 
 from ..protocol.http import Response
 from ..session.base import Session
 from ..utils import parse_file_size
-from .hosting import app_path, limit_text, make_webio_app, needs_slash, socket_handler
+from .hosting import app_path, limit_text, make_webio_app, mounted, needs_slash, socket_handler
 from .server import STATIC_PREFIX, WebIOApp
 from .transport import ABNORMAL_CLOSURE, QueuedTransport, SocketClosed, make_request
 
@@ -40,6 +41,9 @@ logger = logging.getLogger("pywebio_lite.server")
 
 __all__ = ["webio_handler", "start_server"]
 
+#: Most page paths one exact route serves with files of their own (a pattern route like
+#: r"/user/[0-9]+" matches any number of paths: each would add a route and an app).
+_MAX_EXACT_PATHS = 16
 #: Messages a socket may hold before Tornado waits to read more (the session applies them in order).
 _INBOX = 16
 
@@ -61,8 +65,17 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
             return await self._upgrade(args)
         return await self._answer(args)
 
+    def _sub_path(self, args) -> str | None:
+        """The path below the mount if the route that matched is a mount, else None (the page)."""
+        if not args:
+            return None
+        rule = _matching_rule(self.application.default_router, type(self), self.request.path)
+        if rule is not None and not mounted(rule.matcher.regex.pattern):
+            return None  # an exact route with groups of its own, like /user/([0-9]+)
+        return args[-1]
+
     async def _answer(self, args):
-        sub = args[-1] if args else None
+        sub = self._sub_path(args)
         request = self.request
         if needs_slash(sub, request.path) and request.method in ("GET", "HEAD"):
             location = request.path + "/" + ("?" + request.query if request.query else "")
@@ -90,14 +103,17 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         else:
             base, files = "./" + path.rsplit("/", 1)[1] + STATIC_PREFIX, path + "/"
         cls = type(self)
+        app = cls._pages.get(base)
+        if app is None:
+            if len(cls._pages) >= _MAX_EXACT_PATHS:  # a pattern route matching many paths
+                _warn_once(cls, path)
+                return self.webio_app
+            app = cls._pages[base] = cls._make_app()
+            app.base_url = base
         pattern = re.escape(files) + "(" + re.escape(STATIC_PREFIX[1:]) + ".*)"
         if pattern not in cls._file_routes:
             cls._file_routes.add(pattern)
             self.application.wildcard_router.add_rules([(pattern, cls)])
-        app = cls._pages.get(base)
-        if app is None:
-            app = cls._pages[base] = cls._make_app()
-            app.base_url = base
         return app
 
     def _respond(self, response: Response) -> None:
@@ -123,7 +139,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
 
     # -------------------------------------------------------------------- the WebSocket
     async def _upgrade(self, args):
-        sub = args[-1] if args else None
+        sub = self._sub_path(args)
         handler = socket_handler(self._app_for(sub), self._request(sub), self.request)
         if isinstance(handler, Response):
             return self._respond(handler)
@@ -164,6 +180,27 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
 
     async def _close(self, code: int, reason: str) -> None:
         self.close(code, reason)
+
+
+def _matching_rule(router, cls, path: str):
+    """The first rule of `router` (and the routers it holds) routing `path` to `cls`, or None."""
+    for rule in getattr(router, "rules", ()):
+        if rule.target is cls and isinstance(rule.matcher, tornado.routing.PathMatches):
+            if rule.matcher.regex.match(path):
+                return rule
+        elif isinstance(rule.target, tornado.routing.Router):
+            found = _matching_rule(rule.target, cls, path)
+            if found is not None:
+                return found
+    return None
+
+
+def _warn_once(cls, path: str) -> None:
+    if not getattr(cls, "_warned", False):
+        cls._warned = True
+        logger.warning("webio_handler: more than %d page paths on one exact route (%s...): mount the app "
+                       "under a route capturing the rest of the path instead, like r'/tool/?(.*)'",
+                       _MAX_EXACT_PATHS, path)
 
 
 def webio_handler(applications, cdn=True, reconnect_timeout=0, allowed_origins=None, check_origin=None):
