@@ -117,3 +117,9 @@ def test_a_pattern_route_adds_a_bounded_number_of_file_routes(host, caplog):
         assert fetch(base + f"/user/{n}")[0] == 200
     assert len(handler._file_routes) == len(handler._pages) == 16
     assert "more than 16 page paths on one exact route" in caplog.text
+
+
+def test_a_cdn_url_is_where_the_page_loads_its_files_from(host):
+    base = host([(r"/tool", webio_handler(task_func, cdn="https://assets.example/pwl/"))])
+    urls = asset_urls(fetch(base + "/tool")[2])
+    assert urls and all(u.startswith("https://assets.example/pwl/") for u in urls)

@@ -95,8 +95,8 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
 
     def _app_for(self, sub) -> WebIOApp:
         """The app of this route; at an exact route, the one whose page links the files beside it."""
-        if sub is not None:
-            return self.webio_app
+        if sub is not None or not self.webio_app.base_url.startswith("./"):
+            return self.webio_app  # a mount, or the files come from a cdn URL
         path = self.request.path
         if path.endswith("/"):
             base, files = "." + STATIC_PREFIX, path
