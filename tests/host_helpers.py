@@ -143,7 +143,14 @@ def resume_after_a_drop(page_url: str, name: str):
         await page.submit(form, {"data": name})
         return (await page.command("output", lambda c: c["spec"].get("type") == "text"))["spec"]["content"]
 
-    return token, run_session(page_url, second, query=f"app=index&session={token}&ack=0")
+    shown = run_session(page_url, second, query=f"app=index&session={token}&ack=0")
+
+    async def gone(page):
+        return await page.closed()
+    # the session has ended (its app returned), and an unknown one never existed: 4404, reload
+    assert run_session(page_url, gone, query=f"app=index&session={token}&ack=0") == 4404
+    assert run_session(page_url, gone, query="app=index&session=unknown&ack=0") == 4404
+    return token, shown
 
 
 def answer_name(value: str):
