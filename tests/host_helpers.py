@@ -314,3 +314,14 @@ def _loop_thread(setup, box):
     finally:
         box["loop"].call_soon_threadsafe(box["loop"].stop)
         thread.join()
+
+
+def check_stop_closes_sockets(module: str) -> None:
+    """`module`.start_server, stopped by SIGTERM while a page waits on a form, closes its socket
+    with 1001 (going away), so the page can say the server went."""
+    with started_server(module, "def main(): input('Name')") as (base, proc):
+        async def script(page):
+            await page.command("input_group")
+            proc.terminate()
+            return await page.closed()
+        assert run_session(base + "/", script) == 1001

@@ -8,9 +8,9 @@ import contextlib
 import pytest
 from aiohttp import web
 
-from host_helpers import (answer_name, asset_urls, check_bad_arguments, check_files, check_origins, check_start_server,
-                          coroutine_app, fetch, resume_after_a_drop, run_session, task_func,
-                          started_server, text_limit_close_code, aiohttp_host)
+from host_helpers import (aiohttp_host, answer_name, asset_urls, check_bad_arguments, check_files,
+                          check_origins, check_start_server, check_stop_closes_sockets, coroutine_app, fetch,
+                          resume_after_a_drop, run_session, task_func, text_limit_close_code)
 from pywebio_lite.platform.aiohttp import static_routes, webio_handler
 
 
@@ -94,16 +94,4 @@ def test_start_server_serves_apps_and_static_dir_and_says_where(tmp_path):
 
 
 def test_start_server_closes_open_sockets_with_1001_when_it_stops():
-    with started_server("pywebio_lite.platform.aiohttp", "def main(): input('Name')") as (base, proc):
-        async def script(page):
-            await page.command("input_group")
-            proc.terminate()  # SIGTERM: aiohttp shuts down, and tells the page it is going away
-            return await page.closed()
-        assert run_session(base + "/", script) == 1001
-
-
-def test_an_exact_route_with_variables_of_its_own_serves_its_page(host):
-    base = host([web.get("/user/{id}", webio_handler(task_func))])
-    status, headers, _ = fetch(base + "/user/42")
-    assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert run_session(base + "/user/42", answer_name("Ed")).startswith("Hello Ed")
+    check_stop_closes_sockets("pywebio_lite.platform.aiohttp")

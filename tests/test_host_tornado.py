@@ -9,9 +9,9 @@ import sys
 import pytest
 import tornado.web
 
-from host_helpers import (answer_name, asset_urls, check_bad_arguments, check_files, check_origins, check_start_server,
-                          coroutine_app, fetch, resume_after_a_drop, run_session, task_func,
-                          text_limit_close_code, tornado_host)
+from host_helpers import (answer_name, asset_urls, check_bad_arguments, check_files, check_origins,
+                          check_start_server, check_stop_closes_sockets, coroutine_app, fetch,
+                          resume_after_a_drop, run_session, task_func, text_limit_close_code, tornado_host)
 from pywebio_lite.platform.tornado import webio_handler
 
 
@@ -123,3 +123,7 @@ def test_a_cdn_url_is_where_the_page_loads_its_files_from(host):
     base = host([(r"/tool", webio_handler(task_func, cdn="https://assets.example/pwl/"))])
     urls = asset_urls(fetch(base + "/tool")[2])
     assert urls and all(u.startswith("https://assets.example/pwl/") for u in urls)
+
+
+def test_start_server_closes_open_sockets_with_1001_when_it_stops():
+    check_stop_closes_sockets("pywebio_lite.platform.tornado")

@@ -18,8 +18,10 @@ Importing this module imports Tornado; nothing else in the package does.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
+import signal
 import threading
 import webbrowser
 
@@ -147,6 +149,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         await super().get(*args)
 
     def open(self, *args, **kwargs):
+        type(self)._open.add(self)
         self._inbox = asyncio.Queue(_INBOX)
         transport = QueuedTransport(self._send_text, self._send_bytes, self._close)
         limit = self.webio_app.max_text_size
@@ -157,6 +160,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         await self._inbox.put(message)  # Tornado reads the next message once there is room
 
     def on_close(self):
+        type(self)._open.discard(self)
         self._gone = SocketClosed(self.close_code or ABNORMAL_CLOSURE, self.close_reason or "")
         if self._inbox is not None:
             try:
@@ -218,7 +222,18 @@ def webio_handler(applications, cdn=True, reconnect_timeout=0, allowed_origins=N
 def _handler_class(make) -> type:
     """A handler class of its own for each route: its apps and the file routes it added."""
     return type("WebIOHandler", (_WebIOHandler,), {
-        "webio_app": make(), "_pages": {}, "_file_routes": set(), "_make_app": staticmethod(make)})
+        "webio_app": make(), "_pages": {}, "_file_routes": set(), "_open": set(),
+        "_make_app": staticmethod(make)})
+
+
+async def _close_sockets(cls, wait: float = 2.0) -> None:
+    """Close every open session socket of handler class `cls` with 1001 (going away), and give
+    the pages `wait` seconds to answer."""
+    handlers = list(cls._open)
+    for handler in handlers:
+        handler.close(1001, "server shutting down")
+    if handlers:
+        await asyncio.wait([h._serving for h in handlers], timeout=wait)
 
 
 def start_server(applications, port=0, host="", debug=False, cdn=True, static_dir=None, remote_access=False,
@@ -229,7 +244,8 @@ def start_server(applications, port=0, host="", debug=False, cdn=True, static_di
     Routes: ``/`` the page and its WebSocket, ``/_pywebio_lite/...`` the frontend, ``/static/...``
     `static_dir`. `tornado_app_settings` go to `tornado.web.Application` (PyWebIO's defaults:
     ``websocket_ping_interval=30``, ``websocket_max_message_size`` from `max_payload_size`).
-    `remote_access` is not available (a warning says so).
+    `remote_access` is not available (a warning says so). On Ctrl-C or SIGTERM it closes the open
+    session sockets with 1001 (going away).
     """
     if remote_access:
         logger.warning("remote_access is not supported by pywebio_lite; serving locally only")
@@ -253,9 +269,13 @@ def start_server(applications, port=0, host="", debug=False, cdn=True, static_di
     print(f"Running on {url}  (Press CTRL+C to quit)", flush=True)
     if auto_open_webbrowser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+    loop = tornado.ioloop.IOLoop.current()
+    with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):  # main thread, Unix only
+        loop.asyncio_loop.add_signal_handler(signal.SIGTERM, loop.stop)
     try:
-        tornado.ioloop.IOLoop.current().start()
+        loop.start()
     except KeyboardInterrupt:
         pass
-    finally:
+    finally:  # stop listening, tell the pages the server is going away
         server.stop()
+        loop.run_sync(lambda: _close_sockets(handler))
