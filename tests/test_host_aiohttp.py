@@ -8,7 +8,7 @@ import contextlib
 import pytest
 from aiohttp import web
 
-from host_helpers import (aiohttp_host, answer_name, asset_urls, check_bad_arguments, check_files,
+from host_helpers import (aiohttp_host, answer_name, check_assets, check_bad_arguments, check_files,
                           check_origins, check_start_server, check_stop_closes_sockets, coroutine_app, fetch,
                           resume_after_a_drop, run_session, task_func, text_limit_close_code)
 from pywebio_lite.platform.aiohttp import static_routes, webio_handler
@@ -31,11 +31,8 @@ def test_an_exact_route_with_static_routes_as_pywebio_documents_it(host):
     assert fetch(base + "/")[2] == b"Hello, world"  # the host's own route still answers
     status, headers, page = fetch(base + "/tool")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    urls = asset_urls(page)
-    assert urls and all(u.startswith("./_pywebio_lite/") for u in urls)
-    for url in urls:  # resolved against /tool as a browser does: /_pywebio_lite/..., static_routes' files
-        status, _, body = fetch(base + "/" + url[2:])
-        assert status == 200 and body, url
+    urls = check_assets(base + "/tool", page)  # resolved as a browser does: static_routes' files
+    assert all(u.startswith("./_pywebio_lite/") for u in urls)
     assert run_session(base + "/tool", answer_name("Ann")) == "Hello Ann via aiohttp/websocket, Request"
 
 
@@ -46,8 +43,7 @@ def test_a_mount_serves_page_files_and_socket_and_redirects_to_its_slash(host):
     assert status == 302 and headers["Location"] == "/apps/?app=index"
     status, _, page = fetch(base + "/apps/")
     assert status == 200
-    for url in asset_urls(page):
-        assert fetch(base + "/apps/" + url[2:])[0] == 200
+    check_assets(base + "/apps/", page)
     assert fetch(base + "/apps/_pywebio_lite/no-such-file.js")[0] == 404
     assert fetch(base + "/apps/_pywebio_lite/%2e%2e/%2e%2e/etc/passwd")[0] == 404
     assert fetch(base + "/appsfoo")[0] == 404

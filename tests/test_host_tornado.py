@@ -9,7 +9,7 @@ import sys
 import pytest
 import tornado.web
 
-from host_helpers import (answer_name, asset_urls, check_bad_arguments, check_files, check_origins,
+from host_helpers import (answer_name, asset_urls, check_assets, check_bad_arguments, check_files, check_origins,
                           check_start_server, check_stop_closes_sockets, coroutine_app, fetch,
                           resume_after_a_drop, run_session, task_func, text_limit_close_code, tornado_host)
 from pywebio_lite.platform.tornado import webio_handler
@@ -33,11 +33,8 @@ def test_the_users_guide_example_runs_with_only_the_import_changed(host):
     assert fetch(base + "/")[2] == b"Hello, world"  # the host's own route still answers
     status, headers, page = fetch(base + "/tool")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    urls = asset_urls(page)
-    assert urls and all(u.startswith("./tool/_pywebio_lite/") for u in urls)
-    for url in urls:  # every file the page loads, resolved against /tool as a browser does
-        status, _, body = fetch(base + "/" + url[2:])
-        assert status == 200 and body, url
+    urls = check_assets(base + "/tool", page)  # every file it loads, resolved as a browser does
+    assert all(u.startswith("./tool/_pywebio_lite/") for u in urls)
     text = run_session(base + "/tool", answer_name("Ann"))
     assert text == "Hello Ann via tornado/websocket, HTTPServerRequest"
 
@@ -51,9 +48,7 @@ def test_a_mount_serves_page_files_and_socket_and_redirects_to_its_slash(host):
     assert headers["Location"] == "/other/?app=index"
     status, _, page = fetch(base + "/apps/")
     assert status == 200
-    for url in asset_urls(page):
-        assert url.startswith("./_pywebio_lite/")
-        assert fetch(base + "/apps/" + url[2:])[0] == 200
+    assert all(u.startswith("./_pywebio_lite/") for u in check_assets(base + "/apps/", page))
     assert fetch(base + "/apps/_pywebio_lite/no-such-file.js")[0] == 404
     assert fetch(base + "/apps/_pywebio_lite/../../etc/passwd")[0] == 404
     assert fetch(base + "/apps/elsewhere")[0] == 404
@@ -105,8 +100,7 @@ def test_an_exact_route_with_groups_of_its_own_serves_its_page(host):
     handler = webio_handler(task_func)
     base = host([(r"/user/([0-9]+)", handler)])
     status, _, page = fetch(base + "/user/42")
-    assert status == 200 and all(u.startswith("./42/_pywebio_lite/") for u in asset_urls(page))
-    assert all(fetch(base + "/user/" + u[2:])[0] == 200 for u in asset_urls(page))
+    assert status == 200 and all(u.startswith("./42/_pywebio_lite/") for u in check_assets(base + "/user/42", page))
     assert run_session(base + "/user/42", answer_name("Ed")).startswith("Hello Ed")
 
 

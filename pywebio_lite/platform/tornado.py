@@ -112,7 +112,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
                 return self.webio_app
             app = cls._pages[base] = cls._make_app()
             app.base_url = base
-        pattern = re.escape(files) + "(" + re.escape(STATIC_PREFIX[1:]) + ".*)"
+        pattern = re.escape(files) + "(?=" + re.escape(STATIC_PREFIX[1:]) + ")(.*)"  # a mount's (.*)
         if pattern not in cls._file_routes:
             cls._file_routes.add(pattern)
             self.application.wildcard_router.add_rules([(pattern, cls)])
