@@ -106,10 +106,14 @@ def test_an_exact_route_with_groups_of_its_own_serves_its_page(host):
 
 def test_a_pattern_route_adds_a_bounded_number_of_file_routes(host, caplog):
     handler = webio_handler(task_func)
-    base = host([(r"/user/([0-9]+)", handler)])
+    base = host([(r"/user/([0-9]+)", handler), (r"/([a-z]+)/tool", handler)])
     for n in range(40):
         assert fetch(base + f"/user/{n}")[0] == 200
-    assert len(handler._file_routes) == len(handler._pages) == 16
+        assert fetch(base + f"/{'x' * (n + 1)}/tool")[0] == 200
+    assert len(handler._pages) == 16  # 16 pages got routes for their files; the others did not
+    served = [n for n in range(40) for page in (f"/user/{n}/", f"/{'x' * (n + 1)}/tool/")
+              if fetch(base + page + "_pywebio_lite/css/app.css")[0] == 200]
+    assert len(served) == 16
     assert "more than 16 page paths on one exact route" in caplog.text
 
 

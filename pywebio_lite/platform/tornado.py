@@ -54,8 +54,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
     """One request on a webio_handler route: the page, a frontend file or the session's socket."""
 
     webio_app: WebIOApp            # set by webio_handler on the subclass
-    _pages: dict[str, WebIOApp]    # the app behind each exact route (its page links its own files)
-    _file_routes: set[str]
+    _pages: dict[str, WebIOApp]    # page path -> its app, whose page links the files beside it
 
     _inbox: asyncio.Queue | None = None
     _gone: SocketClosed | None = None
@@ -105,16 +104,14 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         else:
             base, files = "./" + path.rsplit("/", 1)[1] + STATIC_PREFIX, path + "/"
         cls = type(self)
-        app = cls._pages.get(base)
+        app = cls._pages.get(files)
         if app is None:
             if len(cls._pages) >= _MAX_EXACT_PATHS:  # a pattern route matching many paths
                 _warn_once(cls, path)
                 return self.webio_app
-            app = cls._pages[base] = cls._make_app()
+            app = cls._pages[files] = cls._make_app()
             app.base_url = base
-        pattern = re.escape(files) + "(?=" + re.escape(STATIC_PREFIX[1:]) + ")(.*)"  # a mount's (.*)
-        if pattern not in cls._file_routes:
-            cls._file_routes.add(pattern)
+            pattern = re.escape(files) + "(?=" + re.escape(STATIC_PREFIX[1:]) + ")(.*)"  # a mount's (.*)
             self.application.wildcard_router.add_rules([(pattern, cls)])
         return app
 
@@ -222,7 +219,7 @@ def webio_handler(applications, cdn=True, reconnect_timeout=0, allowed_origins=N
 def _handler_class(make) -> type:
     """A handler class of its own for each route: its apps and the file routes it added."""
     return type("WebIOHandler", (_WebIOHandler,), {
-        "webio_app": make(), "_pages": {}, "_file_routes": set(), "_open": set(),
+        "webio_app": make(), "_pages": {}, "_open": set(),
         "_make_app": staticmethod(make)})
 
 
