@@ -158,3 +158,27 @@ def test_a_dropped_connection_resumes_with_nothing_lost(hosted, page, page_error
         proxy.refuse(False)
         expect(page.get_by_text("after the drop: Ada")).to_have_count(1)
         expect(page.get_by_text("before the drop")).to_have_count(1)
+
+
+@pytest.mark.parametrize("example", ["embed_tornado", "embed_aiohttp"])
+def test_the_embedding_examples_work_as_a_person_uses_them(example, page, page_errors, shot):
+    """examples/embed_*.py: the host's page links to the app; the app asks, answers, explains."""
+    import importlib.util
+    path = pathlib.Path(__file__).resolve().parent.parent / "examples" / f"{example}.py"
+    spec = importlib.util.spec_from_file_location(example, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    start = tornado_host if example == "embed_tornado" else aiohttp_host
+    with start(module.routes()) as base:
+        page.goto(base + "/")
+        page.get_by_role("link", name="BMI calculator").click()
+        expect(page).to_have_title("BMI calculator")
+        page.get_by_label("Your height (cm)").fill("180")
+        page.get_by_role("button", name="Submit").click()
+        page.get_by_label("Your weight (kg)").fill("81")
+        page.get_by_role("button", name="Submit").click()
+        expect(page.get_by_text("Your BMI: 25.0")).to_be_visible()
+        page.get_by_role("button", name="What does it mean?").click()
+        expect(page.get_by_text("18.5 to 25: normal", exact=False)).to_be_visible()
+        shot(page, f"host-{example}")
+        page.close()  # the page's socket closes before the host stops
