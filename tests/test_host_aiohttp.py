@@ -91,3 +91,15 @@ def test_start_server_serves_apps_and_static_dir_and_says_where(tmp_path):
 
 def test_start_server_closes_open_sockets_with_1001_when_it_stops():
     check_stop_closes_sockets("pywebio_lite.platform.aiohttp")
+
+
+def test_websocket_settings_reach_the_socket(host):
+    """autoping=False: the handler sees pings itself and passes over them; the session goes on."""
+    base = host([web.get("/p/{tail:.*}", webio_handler(task_func, websocket_settings={"autoping": False}))])
+
+    async def script(page):
+        form = await page.command("input_group")
+        await page.ws.ping(b"are you there")
+        await page.submit(form, {"data": "Flo"})
+        return (await page.command("output"))["spec"]["content"]
+    assert run_session(base + "/p/", script) == "Hello Flo via aiohttp/websocket, Request"

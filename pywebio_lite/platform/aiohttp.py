@@ -87,6 +87,8 @@ async def _serve_socket(app: WebIOApp, request: web.Request, ours, settings: dic
 
     async def receive():
         message = await ws.receive()
+        while message.type in (WSMsgType.PING, WSMsgType.PONG):  # given with autoping=False
+            message = await ws.receive()
         if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
             return message.data
         if message.type == WSMsgType.CLOSE:
