@@ -150,6 +150,7 @@ def test_a_dropped_connection_resumes_with_nothing_lost(hosted, page, page_error
     with contextlib.closing(FlakyProxy(("127.0.0.1", port))) as proxy:
         page.goto(url.replace(f":{port}", f":{proxy.port}"))
         expect(page.get_by_text("before the drop")).to_be_visible()
+        expect(page.get_by_label("Your name")).to_be_visible()  # the form has arrived, then the drop
         proxy.refuse(True)
         proxy.cut()
         expect(page.locator("#pwl-status")).to_have_text("Reconnecting…")
