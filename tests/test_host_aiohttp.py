@@ -103,3 +103,8 @@ def test_websocket_settings_reach_the_socket(host):
         await page.submit(form, {"data": "Flo"})
         return (await page.command("output"))["spec"]["content"]
     assert run_session(base + "/p/", script) == "Hello Flo via aiohttp/websocket, Request"
+
+
+def test_an_exact_route_deeper_down_gets_its_files_from_static_routes_there(host):
+    base = host([web.get("/a/tool", webio_handler(task_func))], static_routes("/a/"))
+    check_assets(base + "/a/tool", fetch(base + "/a/tool")[2])
