@@ -108,3 +108,13 @@ def test_websocket_settings_reach_the_socket(host):
 def test_an_exact_route_deeper_down_gets_its_files_from_static_routes_there(host):
     base = host([web.get("/a/tool", webio_handler(task_func))], static_routes("/a/"))
     check_assets(base + "/a/tool", fetch(base + "/a/tool")[2])
+
+
+def test_an_exact_route_without_static_routes_is_told_in_the_log(host, caplog):
+    base = host([web.get("/tool", webio_handler(task_func)), web.get("/b/tool", webio_handler(task_func))],
+                static_routes("/b/"))
+    assert fetch(base + "/b/tool")[0] == 200
+    assert "which no route serves" not in caplog.text  # static_routes('/b/') serves them
+    assert fetch(base + "/tool")[0] == 200
+    assert ("the page at /tool links its frontend files at /_pywebio_lite/, which no route serves: "
+            "add app.add_routes(static_routes('/'))") in caplog.text

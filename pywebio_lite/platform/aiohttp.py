@@ -23,6 +23,7 @@ import logging
 import socket
 import threading
 import webbrowser
+from urllib.parse import urljoin
 
 from aiohttp import WSMsgType, web
 
@@ -57,8 +58,10 @@ def _handler_for(app: WebIOApp, *, max_msg_size: int, websocket_settings: dict |
     settings = dict(websocket_settings or {})
     settings.setdefault("max_msg_size", max_msg_size)
     sockets: set[web.WebSocketResponse] = set()
+    checked = False
 
     async def handler(request: web.Request) -> web.StreamResponse:
+        nonlocal checked
         sub = _sub_path(request)
         if needs_slash(sub, request.path) and request.method in ("GET", "HEAD"):
             location = request.path + "/" + ("?" + request.query_string if request.query_string else "")
@@ -67,6 +70,9 @@ def _handler_for(app: WebIOApp, *, max_msg_size: int, websocket_settings: dict |
                             remote=request.remote)
         if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
             return await _serve_socket(app, request, ours, settings, sockets)
+        if sub is None and not checked:
+            checked = True
+            _check_files_route(request, app.base_url)
         return _response(await app.handle_request(ours))
 
     async def close_sockets() -> None:
@@ -75,6 +81,22 @@ def _handler_for(app: WebIOApp, *, max_msg_size: int, websocket_settings: dict |
 
     handler.close_sockets = close_sockets
     return handler
+
+
+def _check_files_route(request: web.Request, base_url: str) -> None:
+    """Warn if no route of the host app serves the files an exact route's page links."""
+    if "://" in base_url or base_url.startswith("//"):
+        return  # a cdn URL
+    files = urljoin(request.path, base_url) + "js/main.js"
+    for resource in request.app.router.resources():
+        info = resource.get_info()
+        if info.get("path") == files or (info.get("pattern") and info["pattern"].fullmatch(files)) \
+                or (info.get("prefix") and files.startswith(info["prefix"].rstrip("/") + "/")):
+            return
+    logger.warning("the page at %s links its frontend files at %s, which no route serves: add "
+                   "app.add_routes(static_routes(%r)), or mount the app with a route like '%s{tail:.*}'",
+                   request.path, files[:-len("js/main.js")], files[:-len("_pywebio_lite/js/main.js")],
+                   request.path)
 
 
 async def _serve_socket(app: WebIOApp, request: web.Request, ours, settings: dict, sockets: set):
