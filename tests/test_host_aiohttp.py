@@ -40,7 +40,7 @@ def test_a_mount_serves_page_files_and_socket_and_redirects_to_its_slash(host):
     base = host([web.get("/", hello), web.get("/apps{tail:.*}", webio_handler(task_func)),
                  web.get("/other/{tail:.*}", webio_handler(coroutine_app))])
     status, headers, _ = fetch(base + "/apps?app=index", redirect=False)
-    assert status == 302 and headers["Location"] == "/apps/?app=index"
+    assert status == 307 and headers["Location"] == "/apps/?app=index"
     status, _, page = fetch(base + "/apps/")
     assert status == 200
     check_assets(base + "/apps/", page)

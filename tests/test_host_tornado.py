@@ -43,7 +43,7 @@ def test_a_mount_serves_page_files_and_socket_and_redirects_to_its_slash(host):
     base = host([(r"/", MainHandler), (r"/apps/(.*)", webio_handler(task_func, cdn=False)),
                  (r"/other(.*)", webio_handler(coroutine_app))])
     status, headers, _ = fetch(base + "/other", redirect=False)
-    assert status == 302 and headers["Location"] == "/other/"
+    assert status == 307 and headers["Location"] == "/other/"
     status, headers, _ = fetch(base + "/other?app=index", redirect=False)
     assert headers["Location"] == "/other/?app=index"
     status, _, page = fetch(base + "/apps/")

@@ -28,7 +28,6 @@ from urllib.parse import urljoin
 from aiohttp import WSMsgType, web
 
 from ..protocol.http import Response
-from ..session.base import Session
 from ..utils import parse_file_size
 from .hosting import app_path, limit_text, make_webio_app, mounted, needs_slash, socket_handler
 from .server import STATIC_PREFIX, WebIOApp
@@ -65,7 +64,7 @@ def _handler_for(app: WebIOApp, *, max_msg_size: int, websocket_settings: dict |
         sub = _sub_path(request)
         if needs_slash(sub, request.path) and request.method in ("GET", "HEAD"):
             location = request.path + "/" + ("?" + request.query_string if request.query_string else "")
-            return web.Response(status=302, headers={"Location": location})
+            return web.Response(status=307, headers={"Location": location})
         ours = make_request(request.method, app_path(sub), request.query_string, request.headers.items(),
                             remote=request.remote)
         if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
@@ -182,8 +181,6 @@ def start_server(applications, port=0, host="", debug=False, cdn=True, static_di
     """
     if remote_access:
         logger.warning("remote_access is not supported by pywebio_lite; serving locally only")
-    if debug:
-        Session.debug = True
     size = parse_file_size(max_payload_size, name="max_payload_size")
     app = make_webio_app(applications, backend="aiohttp", cdn=cdn, reconnect_timeout=reconnect_timeout,
                          allowed_origins=allowed_origins, check_origin=check_origin, static_dir=static_dir,

@@ -13,11 +13,12 @@ No framework is imported here.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Awaitable, Callable
 from urllib.parse import quote
 
-from ..session.base import claim_server_mode
+from ..session.base import Session, claim_server_mode
 from ..utils import parse_file_size
 from .adaptor import SessionConnection
 from .server import DEFAULT_MAX_TEXT_MESSAGE, WebIOApp
@@ -31,8 +32,13 @@ MESSAGE_TOO_BIG = 1009
 
 def make_webio_app(applications, *, backend: str, cdn=True, reconnect_timeout=0, allowed_origins=None,
                    check_origin=None, static_dir=None, debug=False, max_payload_size="200M") -> WebIOApp:
-    """The application object behind an adapter's route (PyWebIO's defaults: reconnect off)."""
+    """The application object behind an adapter's route (PyWebIO's defaults: reconnect off).
+    `debug` (or the PYWEBIO_DEBUG environment variable) shows app errors' tracebacks in the page."""
     claim_server_mode()  # PyWebIO's error if script mode has begun
+    if os.environ.get("PYWEBIO_DEBUG"):
+        debug = True
+    if debug:
+        Session.debug = True
     size = parse_file_size(max_payload_size, name="max_payload_size")
     app = WebIOApp(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                    check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout,
@@ -64,8 +70,9 @@ def app_path(sub: str | None) -> str:
 
 
 def needs_slash(sub: str | None, path: str) -> bool:
-    """Whether a page request should be redirected to `path` + "/": its route captured an empty
-    rest (``/tool(.*)`` asked for ``/tool``), so the page's relative URLs need the slash."""
+    """Whether a page request should be redirected (307, as the ASGI adapter does) to `path` + "/":
+    its route captured an empty rest (``/tool(.*)`` asked for ``/tool``), so the page's relative
+    URLs need the slash."""
     return sub == "" and not path.endswith("/")
 
 

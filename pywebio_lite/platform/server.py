@@ -45,7 +45,7 @@ def _version() -> str:
 class WebIOApp:
     """The server application object: routes requests to pages, static files and sessions."""
 
-    #: session.info.backend of its sessions: the host that carries them (a framework adapter's name)
+    #: session.info.backend of its sessions: the host that serves it (an adapter sets its own)
     backend = "pywebio_lite"
 
     def __init__(self, applications, *, cdn=True, static_dir: str | None = None,

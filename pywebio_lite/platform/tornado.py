@@ -33,7 +33,6 @@ import tornado.web
 import tornado.websocket
 
 from ..protocol.http import Response
-from ..session.base import Session
 from ..utils import parse_file_size
 from .hosting import app_path, limit_text, make_webio_app, mounted, needs_slash, socket_handler
 from .server import STATIC_PREFIX, WebIOApp
@@ -80,7 +79,7 @@ class _WebIOHandler(tornado.websocket.WebSocketHandler):
         request = self.request
         if needs_slash(sub, request.path) and request.method in ("GET", "HEAD"):
             location = request.path + "/" + ("?" + request.query if request.query else "")
-            return self._respond(Response(302, [("Location", location)], b""))
+            return self._respond(Response(307, [("Location", location)], b""))
         response = await self._app_for(sub).handle_request(self._request(sub))
         self._respond(response)
 
@@ -246,8 +245,6 @@ def start_server(applications, port=0, host="", debug=False, cdn=True, static_di
     """
     if remote_access:
         logger.warning("remote_access is not supported by pywebio_lite; serving locally only")
-    if debug:
-        Session.debug = True
     size = parse_file_size(max_payload_size, name="max_payload_size")
 
     def make() -> WebIOApp:
