@@ -1,12 +1,14 @@
-"""N put_text() lines, served by pywebio_lite, by PyWebIO, or by one of our ASGI adapters (for
-bench/output_throughput.py).
+"""N put_text() lines, served by pywebio_lite, by PyWebIO, or by one of our framework adapters (for
+bench/output_throughput.py and bench/adapter_output.py).
 
     python bench/apps/output_app.py KIND PORT N
 
 KIND: ours (the built-in server), pywebio (PyWebIO 1.8.4's Tornado server), asgi (our
 platform.asgi app under uvicorn), fastapi (platform.fastapi.start_server: Starlette on uvicorn),
-hypercorn (our platform.asgi app under hypercorn). The app is always at "/".
+hypercorn (our platform.asgi app under hypercorn), tornado, aiohttp (those adapters'
+start_server). The app is always at "/".
 """
+import importlib
 import sys
 
 kind, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -25,6 +27,9 @@ def main():
 
 if kind in ("ours", "pywebio"):
     start_server(main, port=port, host="127.0.0.1", cdn=False)
+elif kind in ("tornado", "aiohttp"):
+    importlib.import_module(f"pywebio_lite.platform.{kind}").start_server(main, port=port, host="127.0.0.1",
+                                                                          cdn=False)
 elif kind == "asgi":
     import uvicorn
     from pywebio_lite.platform.asgi import asgi_app
