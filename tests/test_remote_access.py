@@ -3,6 +3,7 @@ a stand-in ssh program (e2e/test_remote_access_sshd.py runs a real sshd)."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import stat
 import sys
@@ -126,3 +127,33 @@ def test_no_ssh_at_all(tmp_path, monkeypatch):
     tunnel = RemoteAccess(5000, True, out=out).start()
     assert tunnel.ready.is_set()
     assert "ssh command" in tunnel.error and "still served locally" in out.getvalue()
+
+
+@pytest.mark.parametrize("host", ["builtin", "tornado", "aiohttp", "fastapi"])
+def test_every_start_server_opens_the_tunnel(fake_ssh, tmp_path, host):
+    import subprocess
+    import textwrap
+    fake_ssh('print(json.dumps({"status": "success", "address": "https://t.example.org"}), flush=True)\n'
+             'import time\ntime.sleep(3600)\n')
+    module = "pywebio_lite" if host == "builtin" else f"pywebio_lite.platform.{host}"
+    script = tmp_path / "app.py"
+    script.write_text(textwrap.dedent(f"""
+        from {module} import start_server
+        from pywebio_lite.output import put_text
+        start_server(lambda: put_text("hi"), port=0, host="127.0.0.1", remote_access="tunnel@example.org")
+    """))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        seen = ""
+        while "Anyone with this address" not in seen:
+            line = proc.stdout.readline()
+            assert line, seen
+            seen += line
+        assert "https://t.example.org" in seen and "Running on http://127.0.0.1:" in seen
+        args = json.loads((tmp_path / "args").read_text())
+        port = seen.split("Running on http://127.0.0.1:", 1)[1].split("/", 1)[0]
+        assert args[args.index("-R") + 1] == f"80:127.0.0.1:{port}" and "tunnel@example.org" in args
+    finally:
+        proc.terminate()
+        proc.wait()

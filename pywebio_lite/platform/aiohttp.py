@@ -30,6 +30,7 @@ from aiohttp import WSMsgType, web
 from ..protocol.http import Response
 from ..utils import parse_file_size
 from .hosting import app_path, limit_text, make_webio_app, mounted, needs_slash, socket_handler
+from .remote_access import parse_service, remote_access_for
 from .server import STATIC_PREFIX, WebIOApp
 from .transport import ABNORMAL_CLOSURE, QueuedTransport, SocketClosed, make_request
 
@@ -176,11 +177,11 @@ def start_server(applications, port=0, host="", debug=False, cdn=True, static_di
     """Serve `applications` on an aiohttp server until Ctrl-C (PyWebIO's signature).
 
     Routes: ``/`` the page and its WebSocket, ``/_pywebio_lite/...`` the frontend, ``/static/...``
-    `static_dir`. `aiohttp_settings` go to `aiohttp.web.Application`. `remote_access` is not
-    available (a warning says so).
+    `static_dir`. `aiohttp_settings` go to `aiohttp.web.Application`. `remote_access` opens a
+    tunnel (platform/remote_access.py).
     """
-    if remote_access:
-        logger.warning("remote_access is not supported by pywebio_lite; serving locally only")
+    if remote_access:  # the tunnel opens once the server listens; a bad value fails now
+        parse_service(remote_access)
     size = parse_file_size(max_payload_size, name="max_payload_size")
     app = make_webio_app(applications, backend="aiohttp", cdn=cdn, reconnect_timeout=reconnect_timeout,
                          allowed_origins=allowed_origins, check_origin=check_origin, static_dir=static_dir,
@@ -200,4 +201,5 @@ def start_server(applications, port=0, host="", debug=False, cdn=True, static_di
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
 
     application.on_startup.append(announce)
-    web.run_app(application, sock=sock, print=None)
+    with remote_access_for(port, remote_access):
+        web.run_app(application, sock=sock, print=None)

@@ -99,12 +99,6 @@ def start_server(applications, port: int = 0, host: str = "", cdn=True, reconnec
     print(f"Running on {url}  (Press CTRL+C to quit)", flush=True)
     if auto_open_webbrowser:
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    tunnel = None
-    if remote_access:
-        from .remote_access import start_remote_access
-        tunnel = start_remote_access(port, remote_access)
-    try:
+    from .remote_access import remote_access_for
+    with remote_access_for(port, remote_access):
         server.run(sockets=[sock])
-    finally:
-        if tunnel is not None:
-            tunnel.stop()

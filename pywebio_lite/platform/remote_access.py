@@ -17,6 +17,7 @@ serving on its local address. Extra ssh arguments (a key: ``-i ~/.ssh/tunnel``) 
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -27,7 +28,8 @@ import subprocess
 import sys
 import threading
 
-__all__ = ["RemoteAccess", "DEFAULT_SERVICE", "parse_service", "parse_answer", "start_remote_access"]
+__all__ = ["RemoteAccess", "DEFAULT_SERVICE", "parse_service", "parse_answer", "start_remote_access",
+           "remote_access_for"]
 
 logger = logging.getLogger("pywebio_lite.server")
 
@@ -170,3 +172,15 @@ class RemoteAccess:
 def start_remote_access(local_port: int, service=True) -> RemoteAccess:
     """Open the tunnel for a server listening on `local_port` (see the module docstring)."""
     return RemoteAccess(local_port, service).start()
+
+
+@contextlib.contextmanager
+def remote_access_for(local_port: int, service):
+    """While the block runs, the tunnel of `service` (a start_server's `remote_access` value;
+    nothing when it is false) for a server listening on `local_port`."""
+    tunnel = start_remote_access(local_port, service) if service else None
+    try:
+        yield tunnel
+    finally:
+        if tunnel is not None:
+            tunnel.stop()

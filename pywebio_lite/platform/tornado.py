@@ -35,6 +35,7 @@ import tornado.websocket
 from ..protocol.http import Response
 from ..utils import parse_file_size
 from .hosting import app_path, limit_text, make_webio_app, mounted, needs_slash, socket_handler
+from .remote_access import parse_service, remote_access_for
 from .server import STATIC_PREFIX, WebIOApp
 from .transport import ABNORMAL_CLOSURE, QueuedTransport, SocketClosed, make_request
 
@@ -240,11 +241,11 @@ def start_server(applications, port=0, host="", debug=False, cdn=True, static_di
     Routes: ``/`` the page and its WebSocket, ``/_pywebio_lite/...`` the frontend, ``/static/...``
     `static_dir`. `tornado_app_settings` go to `tornado.web.Application` (PyWebIO's defaults:
     ``websocket_ping_interval=30``, ``websocket_max_message_size`` from `max_payload_size`).
-    `remote_access` is not available (a warning says so). On Ctrl-C or SIGTERM it closes the open
+    `remote_access` opens a tunnel (platform/remote_access.py). On Ctrl-C or SIGTERM it closes the open
     session sockets with 1001 (going away).
     """
-    if remote_access:
-        logger.warning("remote_access is not supported by pywebio_lite; serving locally only")
+    if remote_access:  # the tunnel opens once the server listens; a bad value fails now
+        parse_service(remote_access)
     size = parse_file_size(max_payload_size, name="max_payload_size")
 
     def make() -> WebIOApp:
@@ -267,7 +268,8 @@ def start_server(applications, port=0, host="", debug=False, cdn=True, static_di
     with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):  # main thread, Unix only
         loop.asyncio_loop.add_signal_handler(signal.SIGTERM, loop.stop)
     try:
-        loop.start()
+        with remote_access_for(port, remote_access):
+            loop.start()
     except KeyboardInterrupt:
         pass
     finally:  # stop listening, tell the pages the server is going away
