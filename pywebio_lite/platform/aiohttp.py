@@ -130,7 +130,7 @@ async def _serve_socket(app: WebIOApp, request: web.Request, ours, settings: dic
     return ws
 
 
-def webio_handler(applications, cdn=True, reconnect_timeout=0, allowed_origins=None, check_origin=None,
+def webio_handler(applications, cdn=True, reconnect_timeout=None, allowed_origins=None, check_origin=None,
                   max_payload_size="200M", websocket_settings=None):
     """An aiohttp request handler serving `applications`: the page (GET) and the session's
     WebSocket (upgrade) on the same route; at a mount (``'/tool{tail:.*}'``) the frontend files too.
@@ -172,7 +172,7 @@ def static_routes(prefix="/"):
 
 
 def start_server(applications, port=0, host="", debug=False, cdn=True, static_dir=None, remote_access=False,
-                 reconnect_timeout=0, allowed_origins=None, check_origin=None, auto_open_webbrowser=False,
+                 reconnect_timeout=None, allowed_origins=None, check_origin=None, auto_open_webbrowser=False,
                  max_payload_size="200M", websocket_settings=None, **aiohttp_settings):
     """Serve `applications` on an aiohttp server until Ctrl-C (PyWebIO's signature).
 

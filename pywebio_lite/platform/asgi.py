@@ -252,7 +252,7 @@ class ASGIApp:
                 return
 
 
-def make_webio_app(applications, *, backend: str, cdn=True, reconnect_timeout=0, static_dir=None,
+def make_webio_app(applications, *, backend: str, cdn=True, reconnect_timeout=None, static_dir=None,
                    debug=False, allowed_origins=None, check_origin=None, max_payload_size="200M",
                    max_text_message_size=DEFAULT_MAX_TEXT_MESSAGE, allowed_hosts=None, auth=None,
                    check_auth=None, auth_realm="pywebio_lite", trusted_proxies=None) -> ASGIApp:
@@ -273,7 +273,7 @@ def make_webio_app(applications, *, backend: str, cdn=True, reconnect_timeout=0,
     return ASGIApp(webio, max_payload_size=size, max_text_size=text_size)
 
 
-def asgi_app(applications, cdn=True, reconnect_timeout=0, static_dir: str | None = None, debug: bool = False,
+def asgi_app(applications, cdn=True, reconnect_timeout=None, static_dir: str | None = None, debug: bool = False,
              allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
              max_payload_size="200M", *, max_text_message_size=DEFAULT_MAX_TEXT_MESSAGE,
              allowed_hosts: list[str] | None = None, auth=None, check_auth=None, auth_realm="pywebio_lite",

@@ -34,7 +34,7 @@ def _starlette_app(applications, **options):
     return app
 
 
-def webio_routes(applications, cdn=True, reconnect_timeout=0, allowed_origins: list[str] | None = None,
+def webio_routes(applications, cdn=True, reconnect_timeout=None, allowed_origins: list[str] | None = None,
                  check_origin: Callable[[str], bool] | None = None, **options) -> list:
     """Starlette routes serving `applications`: the page and its WebSocket at ``/``, the frontend
     files at ``/_pywebio_lite/``. Put them in a Starlette/FastAPI app's routes (the app is then at
@@ -51,7 +51,7 @@ def webio_routes(applications, cdn=True, reconnect_timeout=0, allowed_origins: l
     return routes
 
 
-def asgi_app(applications, cdn=True, reconnect_timeout=0, static_dir: str | None = None, debug: bool = False,
+def asgi_app(applications, cdn=True, reconnect_timeout=None, static_dir: str | None = None, debug: bool = False,
              allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
              **options):
     """A Starlette app serving `applications` (mount it: ``app.mount('/tool', asgi_app(main))``).
@@ -68,7 +68,7 @@ def asgi_app(applications, cdn=True, reconnect_timeout=0, static_dir: str | None
     return Starlette(debug=debug, routes=[Mount("/", app=app)])
 
 
-def start_server(applications, port: int = 0, host: str = "", cdn=True, reconnect_timeout=0,
+def start_server(applications, port: int = 0, host: str = "", cdn=True, reconnect_timeout=None,
                  static_dir: str | None = None, remote_access: bool = False, debug: bool = False,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
                  auto_open_webbrowser: bool = False, max_payload_size="200M", **uvicorn_settings) -> None:

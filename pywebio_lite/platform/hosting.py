@@ -30,9 +30,9 @@ __all__ = ["make_webio_app", "mounted", "app_path", "needs_slash", "socket_handl
 MESSAGE_TOO_BIG = 1009
 
 
-def make_webio_app(applications, *, backend: str, cdn=True, reconnect_timeout=0, allowed_origins=None,
+def make_webio_app(applications, *, backend: str, cdn=True, reconnect_timeout=None, allowed_origins=None,
                    check_origin=None, static_dir=None, debug=False, max_payload_size="200M") -> WebIOApp:
-    """The application object behind an adapter's route (PyWebIO's defaults: reconnect off).
+    """The application object behind an adapter's route (reconnect_timeout None: 10 s, as start_server).
     `debug` (or the PYWEBIO_DEBUG environment variable) shows app errors' tracebacks in the page."""
     claim_server_mode()  # PyWebIO's error if script mode has begun
     if os.environ.get("PYWEBIO_DEBUG"):

@@ -204,7 +204,7 @@ def _warn_once(cls, path: str) -> None:
                        _MAX_EXACT_PATHS, path)
 
 
-def webio_handler(applications, cdn=True, reconnect_timeout=0, allowed_origins=None, check_origin=None):
+def webio_handler(applications, cdn=True, reconnect_timeout=None, allowed_origins=None, check_origin=None):
     """A `tornado.websocket.WebSocketHandler` class serving `applications` on its route.
 
     The same URL serves the page (GET) and the session's WebSocket (upgrade); the frontend files
@@ -234,7 +234,7 @@ async def _close_sockets(cls, wait: float = 2.0) -> None:
 
 
 def start_server(applications, port=0, host="", debug=False, cdn=True, static_dir=None, remote_access=False,
-                 reconnect_timeout=0, allowed_origins=None, check_origin=None, auto_open_webbrowser=False,
+                 reconnect_timeout=None, allowed_origins=None, check_origin=None, auto_open_webbrowser=False,
                  max_payload_size="200M", **tornado_app_settings):
     """Serve `applications` on a Tornado server until Ctrl-C (PyWebIO's signature).
 
