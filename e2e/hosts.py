@@ -1,0 +1,88 @@
+"""WSGI hosts for the long-polling browser tests: each mounts pywebio_lite apps under a path next
+to routes of its own, on a free loopback port, in a background thread (gunicorn: a subprocess).
+
+    start_host(kind, apps) -> (base URL of the mounted app, stop())   kind: wsgiref, flask, django
+"""
+from __future__ import annotations
+
+import threading
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _Threaded(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+def serve_wsgi(application) -> tuple[str, callable]:
+    """Run a WSGI application on a threaded wsgiref server: (base URL, stop)."""
+    server = make_server("127.0.0.1", 0, application, server_class=_Threaded, handler_class=_Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+
+    def stop():
+        server.shutdown()
+        server.server_close()
+    return f"http://127.0.0.1:{server.server_port}", stop
+
+
+def wsgiref_host(apps, **options):
+    """Our framework-free wsgi_app mounted at /tool/ by a tiny dispatcher, beside a page of the host's."""
+    from pywebio_lite.platform.wsgi import wsgi_app
+    tool = wsgi_app(apps, **options)
+
+    def host(environ, start_response):
+        path = environ.get("PATH_INFO") or "/"
+        if path == "/tool" or path.startswith("/tool/"):
+            environ["SCRIPT_NAME"] = "/tool"
+            environ["PATH_INFO"] = path[len("/tool"):]
+            return tool(environ, start_response)
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"the host's own page"]
+    base, stop = serve_wsgi(host)
+    return base + "/tool/", stop
+
+
+def flask_host(apps, **options):
+    from flask import Flask
+    from pywebio_lite.platform.flask import webio_view
+    app = Flask(__name__)
+
+    @app.route("/")
+    def home():
+        return "the host's own page"
+    app.add_url_rule("/tool", "webio_view", webio_view(apps, **options), methods=["GET", "POST", "OPTIONS"])
+    base, stop = serve_wsgi(app)
+    return base + "/tool", stop
+
+
+_django_urls: list = []
+
+
+def django_host(apps, **options):
+    import django
+    from django.conf import settings
+    from django.core.wsgi import get_wsgi_application
+    from django.http import HttpResponse
+    from django.urls import path, clear_url_caches
+    from pywebio_lite.platform.django import webio_view
+    if not settings.configured:
+        settings.configure(DEBUG=False, ROOT_URLCONF=__name__, ALLOWED_HOSTS=["*"], SECRET_KEY="e2e-only",
+                           MIDDLEWARE=["django.middleware.common.CommonMiddleware",
+                                       "django.middleware.csrf.CsrfViewMiddleware"])
+        django.setup()
+    _django_urls[:] = [path("", lambda request: HttpResponse("the host's own page")),
+                       path("tool", webio_view(apps, **options))]
+    clear_url_caches()
+    base, stop = serve_wsgi(get_wsgi_application())
+    return base + "/tool", stop
+
+
+urlpatterns = _django_urls
+
+HOSTS = {"wsgiref": wsgiref_host, "flask": flask_host, "django": django_host}
