@@ -87,11 +87,9 @@ def start_server(applications, port=8080, host="", cdn=True, static_dir=None, re
                  allowed_origins=None, check_origin=None, session_expire_seconds=None,
                  session_cleanup_interval=None, debug=False, max_payload_size="200M", **django_options):
     """Serve PyWebIO apps with Django on a threaded WSGI server (the standard library's) until Ctrl-C."""
-    import logging
     from socketserver import ThreadingMixIn
     from wsgiref.simple_server import WSGIServer, make_server
-    if remote_access:
-        logging.getLogger("pywebio_lite.server").warning("remote_access is not supported by pywebio_lite")
+    no_remote_access(remote_access)
     application = wsgi_app(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                            check_origin=check_origin, session_expire_seconds=session_expire_seconds,
                            session_cleanup_interval=session_cleanup_interval, debug=debug,

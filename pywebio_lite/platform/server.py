@@ -108,9 +108,9 @@ class WebIOApp:
         `files_by_query` its own URL's query (relative to the page: the host may add a prefix)."""
         if not self.files_by_query:
             return self.base_url
-        from urllib.parse import quote
-        last = (getattr(request, "page_path", None) or "/").rsplit("/", 1)[-1]
-        return "./" + quote(last, safe="") + "?" + FILE_PARAM + "="
+        from urllib.parse import quote, unquote
+        last = (getattr(request, "page_path", None) or "/").rsplit("/", 1)[-1]  # as the browser sent it
+        return "./" + quote(unquote(last), safe="") + "?" + FILE_PARAM + "="
 
     def base_url_for(self, path: str) -> str:
         """`base_url` as seen from a page at `path` (relative URLs keep working under a proxy's prefix)."""
