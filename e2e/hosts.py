@@ -19,6 +19,14 @@ class _Threaded(ThreadingMixIn, WSGIServer):
     daemon_threads = True
 
 
+_apps: list = []
+
+
+def last_app():
+    """The WebIOApp of the host started last (for tests that act on its sessions)."""
+    return _apps[-1]
+
+
 def serve_wsgi(application) -> tuple[str, callable]:
     """Run a WSGI application on a threaded wsgiref server: (base URL, stop)."""
     server = make_server("127.0.0.1", 0, application, server_class=_Threaded, handler_class=_Quiet)
@@ -35,6 +43,7 @@ def wsgiref_host(apps, **options):
     """Our framework-free wsgi_app mounted at /tool/ by a tiny dispatcher, beside a page of the host's."""
     from pywebio_lite.platform.wsgi import wsgi_app
     tool = wsgi_app(apps, **options)
+    _apps.append(tool.webio_app)
 
     def host(environ, start_response):
         path = environ.get("PATH_INFO") or "/"
@@ -56,7 +65,9 @@ def flask_host(apps, **options):
     @app.route("/")
     def home():
         return "the host's own page"
-    app.add_url_rule("/tool", "webio_view", webio_view(apps, **options), methods=["GET", "POST", "OPTIONS"])
+    view = webio_view(apps, **options)
+    _apps.append(view.webio_app)
+    app.add_url_rule("/tool", "webio_view", view, methods=["GET", "POST", "OPTIONS"])
     base, stop = serve_wsgi(app)
     return base + "/tool", stop
 
@@ -76,8 +87,10 @@ def django_host(apps, **options):
                            MIDDLEWARE=["django.middleware.common.CommonMiddleware",
                                        "django.middleware.csrf.CsrfViewMiddleware"])
         django.setup()
-    _django_urls[:] = [path("", lambda request: HttpResponse("the host's own page")),
-                       path("tool", webio_view(apps, **options))]
+    settings.ROOT_URLCONF = __name__  # whoever configured Django first, these are the routes
+    view = webio_view(apps, **options)
+    _apps.append(view.webio_app)
+    _django_urls[:] = [path("", lambda request: HttpResponse("the host's own page")), path("tool", view)]
     clear_url_caches()
     base, stop = serve_wsgi(get_wsgi_application())
     return base + "/tool", stop

@@ -345,6 +345,12 @@ class TestFilesThroughThePageURL:
     """A host that routes one exact URL (Flask's '/tool', Django's path('tool')) gets the
     frontend files through it: ?_pwl_file=PATH, module references rewritten to that form."""
 
+    @staticmethod
+    def app():
+        app = WebIOApp(greeter)
+        app.enable_polling(backend="flask", files_by_query=True)
+        return app
+
     def get(self, app, target, page_path="/tool"):
         from pywebio_lite.platform.wsgi import HostRequest
         request = HostRequest("GET", target, headers=Headers([("Host", "example.test")]))
@@ -352,15 +358,13 @@ class TestFilesThroughThePageURL:
         return run(app.handle_request(request))
 
     def test_the_page_points_at_its_own_url(self):
-        app = WebIOApp(greeter)
-        app.enable_polling(backend="flask", files_by_query=True)
+        app = self.app()
         html = self.get(app, "/").body.decode()
         assert 'href="./tool?_pwl_file=css/app.css"' in html
         assert 'src="./tool?_pwl_file=js/main.linked.js"' in html
 
     def test_modules_import_through_the_same_url(self):
-        app = WebIOApp(greeter)
-        app.enable_polling(backend="flask", files_by_query=True)
+        app = self.app()
         core = self.get(app, "/?_pwl_file=js/main.linked.js")
         assert core.status == 200 and core.get_header("Content-Type").startswith("text/javascript")
         text = core.body.decode()
@@ -371,14 +375,12 @@ class TestFilesThroughThePageURL:
         assert "new URL('./tool?_pwl_file=css/forms.css',import.meta.url)" in forms
 
     def test_a_name_that_needs_quoting_stays_in_the_string(self):
-        app = WebIOApp(greeter)
-        app.enable_polling(backend="flask", files_by_query=True)
+        app = self.app()
         html = self.get(app, "/", page_path="/my%27tool").body.decode()
         assert 'src="./my%27tool?_pwl_file=js/main.linked.js"' in html
 
     def test_no_traversal(self):
-        app = WebIOApp(greeter)
-        app.enable_polling(backend="flask", files_by_query=True)
+        app = self.app()
         for rel in ("../README.md", "/etc/passwd", "js/../../pyproject.toml"):
             assert self.get(app, "/?_pwl_file=" + rel).status == 404, rel
 

@@ -26,7 +26,8 @@ def _view(app) -> Callable:
         if body is None:
             response = too_large()
         else:
-            response = answer(app, request_from_environ(environ, path="/", body=body, native=request))
+            native = request._get_current_object()  # the proxy works only inside this request
+            response = answer(app, request_from_environ(environ, path="/", body=body, native=native))
         out = flask.Response(response.body, status=status_line(response.status))
         out.headers.clear()
         for name, value in response.headers:
