@@ -289,8 +289,9 @@ class TestBadInput:
 
     def test_wrong_methods(self):
         app = make_app(greeter)
-        response = run(post(app, "session=NEW", method="PUT"))
-        assert response.status == 405 and "POST" in response.get_header("Allow")
+        for method in ("PUT", "DELETE", "PATCH"):
+            response = run(post(app, "session=NEW", method=method))
+            assert response.status == 405 and "POST" in response.get_header("Allow")
 
     def test_a_foreign_origin_is_refused_before_any_session_exists(self):
         app = make_app(greeter)
@@ -304,6 +305,18 @@ class TestBadInput:
         app = WebIOApp(greeter, allowed_origins=["http://*.friend.test"])
         app.enable_polling(backend="wsgi")
         assert run(post(app, "app=index&session=NEW", origin="http://a.friend.test")).status == 200
+
+    def test_cors_for_an_allowed_origin(self):
+        app = WebIOApp(greeter, allowed_origins=["http://*.friend.test"])
+        app.enable_polling(backend="wsgi")
+        preflight = run(post(app, "app=index&session=NEW", origin="http://a.friend.test", method="OPTIONS"))
+        assert preflight.status == 204
+        assert preflight.get_header("Access-Control-Allow-Origin") == "http://a.friend.test"
+        assert preflight.get_header("Access-Control-Allow-Methods") == "POST"
+        opened = run(post(app, "app=index&session=NEW", origin="http://a.friend.test"))
+        assert opened.get_header("Access-Control-Allow-Origin") == "http://a.friend.test"
+        refused = run(post(app, "app=index&session=NEW", origin="http://evil.test", method="OPTIONS"))
+        assert refused.status == 403 and refused.get_header("Access-Control-Allow-Origin") is None
 
     def test_a_malformed_event_frame_never_reaches_the_app(self):
         got = []

@@ -136,6 +136,19 @@ class PollEndpoint:
         self.forwarded = forwarded or (lambda request: None)
         self.wait = POLL_WAIT
 
+    @staticmethod
+    def cors(request: Request, response: Response | None) -> Response:
+        """`response` (None: the answer to a CORS preflight) with the CORS headers an origin that
+        passed the origin check needs (another origin allowed by allowed_origins/check_origin)."""
+        if response is None:
+            response = Response(204, [("Access-Control-Allow-Methods", "POST"),
+                                      ("Access-Control-Allow-Headers", "content-type"),
+                                      ("Access-Control-Max-Age", "86400")])
+        origin = request.headers.get("Origin")
+        if origin:
+            response.headers += [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        return response
+
     async def handle(self, request: Request) -> Response:
         try:
             poll = parse_poll_request(request.method, request.query, request.headers.get("Content-Type"),

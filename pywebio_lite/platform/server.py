@@ -173,10 +173,13 @@ class WebIOApp:
         if refused is not None:
             return refused
         path = request.path
-        if self.poll is not None and path == "/" and request.method == "POST":
-            return self._foreign_origin(request) or await self.poll.handle(request)
+        if self.poll is not None and path == "/" and request.method in ("POST", "OPTIONS"):
+            refused = self._foreign_origin(request)
+            if refused is not None:
+                return refused
+            return self.poll.cors(request, await self.poll.handle(request) if request.method == "POST" else None)
         if request.method not in ("GET", "HEAD"):
-            return _method_not_allowed("GET, HEAD, POST" if self.poll is not None else "GET, HEAD")
+            return _method_not_allowed("GET, HEAD, POST, OPTIONS" if self.poll is not None else "GET, HEAD")
         if path == "/":
             rel = request.query_arg(FILE_PARAM) if self.files_by_query else None
             if rel is not None:
