@@ -1,7 +1,8 @@
 """WSGI hosts for the long-polling browser tests: each mounts pywebio_lite apps under a path next
 to routes of its own, on a free loopback port, in a background thread (gunicorn: a subprocess).
 
-    start_host(kind, apps) -> (base URL of the mounted app, stop())   kind: wsgiref, flask, django
+    HOSTS[kind](apps, **options) -> (URL of the mounted app, stop())
+    kind: wsgiref, flask, django, tornado_http (not WSGI: Tornado's own asyncio loop)
 """
 from __future__ import annotations
 
@@ -98,4 +99,41 @@ def django_host(apps, **options):
 
 urlpatterns = _django_urls
 
-HOSTS = {"wsgiref": wsgiref_host, "flask": flask_host, "django": django_host}
+
+def tornado_host(apps, **options):
+    """tornado_http's handler at /tool beside a handler of the host's, on Tornado's own loop (a thread)."""
+    import asyncio
+    import tornado.web
+    from pywebio_lite.platform.tornado_http import webio_handler
+
+    class Home(tornado.web.RequestHandler):
+        def get(self):
+            self.write("the host's own page")
+
+    handler = webio_handler(apps, **options)
+    _apps.append(handler.webio_app)
+    started = threading.Event()
+    state = {}
+
+    def run():
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+
+        async def listen():
+            server = tornado.web.Application([(r"/", Home), (r"/tool", handler)]).listen(0, "127.0.0.1")
+            state.update(loop=loop, server=server, port=next(iter(server._sockets.values())).getsockname()[1])
+            started.set()
+        loop.run_until_complete(listen())
+        loop.run_forever()
+        loop.close()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait()
+
+    def stop():
+        state["loop"].call_soon_threadsafe(state["server"].stop)
+        state["loop"].call_soon_threadsafe(state["loop"].stop)
+        thread.join()
+    return f"http://127.0.0.1:{state['port']}/tool", stop
+
+HOSTS = {"wsgiref": wsgiref_host, "flask": flask_host, "django": django_host, "tornado_http": tornado_host}

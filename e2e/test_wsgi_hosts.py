@@ -1,5 +1,6 @@
-"""pywebio_lite apps mounted in WSGI hosts (wsgiref with platform.wsgi, Flask, Django, gunicorn)
-next to the host's own routes, over HTTP long-polling, driven in Chromium (e2e/hosts.py)."""
+"""pywebio_lite apps mounted in HTTP-only hosts (wsgiref with platform.wsgi, Flask, Django,
+gunicorn; Tornado with tornado_http) next to the host's own routes, over HTTP long-polling, driven
+in Chromium (e2e/hosts.py)."""
 from __future__ import annotations
 
 import os
@@ -38,7 +39,7 @@ def responses_of(page):
     return statuses
 
 
-@pytest.mark.parametrize("kind", ["wsgiref", "flask", "django"])
+@pytest.mark.parametrize("kind", ["wsgiref", "flask", "django", "tornado_http"])
 def test_a_form_output_and_a_button(kind, host, page, page_errors, app_kind, shot):
     def body():
         put_text("Welcome")
@@ -62,7 +63,7 @@ def test_a_form_output_and_a_button(kind, host, page, page_errors, app_kind, sho
     assert not any(u.startswith("ws") for _, u in statuses)
 
 
-@pytest.mark.parametrize("kind", ["wsgiref", "flask", "django"])
+@pytest.mark.parametrize("kind", ["wsgiref", "flask", "django", "tornado_http"])
 def test_a_file_upload(kind, host, page, page_errors, tmp_path):
     def main():
         f = file_upload("A file")
@@ -76,7 +77,7 @@ def test_a_file_upload(kind, host, page, page_errors, tmp_path):
     expect(page.get_by_text("notes.txt: 700005 bytes, starts hello")).to_be_visible()
 
 
-@pytest.mark.parametrize("kind", ["flask", "django"])
+@pytest.mark.parametrize("kind", ["flask", "django", "tornado_http"])
 def test_cdn_false_loads_the_frontend_through_the_view(kind, host, page, page_errors):
     def main():
         put_text("offline works")

@@ -30,12 +30,13 @@ def call(app, method="GET", path="/", query="", body=b"", script="", headers=Non
     return got
 
 
-class TestWsgiApp:
-    @pytest.fixture(scope="class")
-    def app(self):
-        from pywebio_lite.platform.wsgi import wsgi_app
-        return wsgi_app(hello, max_payload_size="1K")
+@pytest.fixture(scope="module")
+def app():
+    from pywebio_lite.platform.wsgi import wsgi_app
+    return wsgi_app(hello, max_payload_size="1K")
 
+
+class TestWsgiApp:
     def test_the_mount_point_without_its_slash_redirects(self, app):
         got = call(app, path="", script="/tool", query="app=index")
         assert got["status"].startswith("301") and got["headers"]["Location"] == "/tool/?app=index"
@@ -135,6 +136,38 @@ def test_django_webio_view_and_wsgi_app():
 
 def test_adapters_import_their_framework_only_when_called():
     script = ("import sys; import pywebio_lite.platform.flask, pywebio_lite.platform.django, "
-              "pywebio_lite.platform.wsgi; print(sorted({'flask', 'django', 'werkzeug'} & set(sys.modules)))")
+              "pywebio_lite.platform.wsgi, pywebio_lite.platform.tornado_http; "
+              "print(sorted({'flask', 'django', 'werkzeug', 'tornado'} & set(sys.modules)))")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_tornado_http_handler():
+    import asyncio
+    import tornado.httpclient
+    import tornado.web
+    from pywebio_lite.platform.tornado_http import webio_handler
+    seen = {}
+
+    def main():
+        seen.update(backend=session_info.backend, protocol=session_info.protocol, path=session_info.request.path)
+        put_text("hi")
+
+    async def scenario():
+        server = tornado.web.Application([(r"/tool", webio_handler(main))]).listen(0, "127.0.0.1")
+        port = next(iter(server._sockets.values())).getsockname()[1]
+        client = tornado.httpclient.AsyncHTTPClient()
+        base = f"http://127.0.0.1:{port}/tool"
+        try:
+            page = await client.fetch(base)
+            assert b"./tool?_pwl_file=js/main.linked.js" in page.body
+            opened = await client.fetch(base + "?app=index&session=NEW", method="POST", body=b"",
+                                        allow_nonstandard_methods=True)
+            assert opened.headers["Content-Type"] == "application/x-ndjson" and b'"content":"hi"' in opened.body
+            bad = await client.fetch(base + "?app=index&session=NEW", method="POST", body=b"",
+                                     headers={"Origin": "http://evil.test"}, raise_error=False)
+            assert (bad.code, bad.body) == (403, b"Forbidden origin")
+        finally:
+            server.stop()
+    asyncio.run(scenario())
+    assert seen == {"backend": "tornado", "protocol": "http", "path": "/tool"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import run_event_loop
-from .wsgi import no_remote_access, answer, make_app, read_body, request_from_environ, status_line, too_large
+from .wsgi import no_remote_access, answer, make_app, view_app, read_body, request_from_environ, status_line, too_large
 
 __all__ = ["webio_view", "wsgi_app", "start_server", "run_event_loop"]
 
@@ -47,9 +47,9 @@ def webio_view(applications, cdn=True, session_expire_seconds=None, session_clea
         session_cleanup_interval: accepted as in PyWebIO (each session's expiry is exact here).
         allowed_origins, check_origin: other origins allowed to talk to the sessions.
     """
-    app = make_app(applications, backend="flask", cdn=cdn, allowed_origins=allowed_origins,
-                   check_origin=check_origin, session_expire_seconds=session_expire_seconds,
-                   session_cleanup_interval=session_cleanup_interval, files_by_query=True)
+    app = view_app(applications, backend="flask", cdn=cdn, session_expire_seconds=session_expire_seconds,
+                   session_cleanup_interval=session_cleanup_interval, allowed_origins=allowed_origins,
+                   check_origin=check_origin)
     view = _view(app)
     view.__name__ = "webio_view"
     view.webio_app = app
