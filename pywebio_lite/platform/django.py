@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import run_event_loop
-from .wsgi import no_remote_access, answer, make_app, view_app, read_body, request_from_environ, status_line, too_large
+from .wsgi import no_remote_access, answer, make_app, view_for, read_body, request_from_environ, status_line, too_large
 
 __all__ = ["webio_view", "wsgi_app", "start_server", "run_event_loop"]
 
@@ -45,12 +45,9 @@ def webio_view(applications, cdn=True, session_expire_seconds=None, session_clea
 
     Arguments as in `pywebio_lite.platform.flask.webio_view`.
     """
-    app = view_app(applications, backend="django", cdn=cdn, session_expire_seconds=session_expire_seconds,
-                   session_cleanup_interval=session_cleanup_interval, allowed_origins=allowed_origins,
-                   check_origin=check_origin)
-    view = _view(app)
-    view.webio_app = app
-    return view
+    return view_for(_view, applications, "django", cdn=cdn, session_expire_seconds=session_expire_seconds,
+                    session_cleanup_interval=session_cleanup_interval, allowed_origins=allowed_origins,
+                    check_origin=check_origin)
 
 
 def wsgi_app(applications, cdn=True, static_dir=None, allowed_origins=None, check_origin=None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import run_event_loop
-from .wsgi import no_remote_access, answer, make_app, view_app, read_body, request_from_environ, status_line, too_large
+from .wsgi import no_remote_access, answer, make_app, view_for, read_body, request_from_environ, status_line, too_large
 
 __all__ = ["webio_view", "wsgi_app", "start_server", "run_event_loop"]
 
@@ -33,6 +33,7 @@ def _view(app) -> Callable:
         for name, value in response.headers:
             out.headers.add(name, value)
         return out
+    view.__name__ = "webio_view"
     return view
 
 
@@ -47,13 +48,9 @@ def webio_view(applications, cdn=True, session_expire_seconds=None, session_clea
         session_cleanup_interval: accepted as in PyWebIO (each session's expiry is exact here).
         allowed_origins, check_origin: other origins allowed to talk to the sessions.
     """
-    app = view_app(applications, backend="flask", cdn=cdn, session_expire_seconds=session_expire_seconds,
-                   session_cleanup_interval=session_cleanup_interval, allowed_origins=allowed_origins,
-                   check_origin=check_origin)
-    view = _view(app)
-    view.__name__ = "webio_view"
-    view.webio_app = app
-    return view
+    return view_for(_view, applications, "flask", cdn=cdn, session_expire_seconds=session_expire_seconds,
+                    session_cleanup_interval=session_cleanup_interval, allowed_origins=allowed_origins,
+                    check_origin=check_origin)
 
 
 def wsgi_app(applications, cdn=True, static_dir=None, allowed_origins=None, check_origin=None,

@@ -9,7 +9,7 @@ the page, its poll requests and its frontend files (``?_pwl_file=PATH``) through
 
 from __future__ import annotations
 
-from .wsgi import HostRequest, make_app, no_remote_access, view_app
+from .wsgi import HostRequest, make_app, no_remote_access, view_for
 
 __all__ = ["webio_handler", "start_server"]
 
@@ -57,12 +57,9 @@ def webio_handler(applications, cdn=True, session_expire_seconds=None, session_c
 
     Arguments as in `pywebio_lite.platform.flask.webio_view`.
     """
-    app = view_app(applications, backend="tornado", cdn=cdn, session_expire_seconds=session_expire_seconds,
-                   session_cleanup_interval=session_cleanup_interval, allowed_origins=allowed_origins,
-                   check_origin=check_origin)
-    handler = _handler_class(app)
-    handler.webio_app = app
-    return handler
+    return view_for(_handler_class, applications, "tornado", cdn=cdn, session_expire_seconds=session_expire_seconds,
+                    session_cleanup_interval=session_cleanup_interval, allowed_origins=allowed_origins,
+                    check_origin=check_origin)
 
 
 def start_server(applications, port=8080, host="", debug=False, cdn=True, static_dir=None,

@@ -129,12 +129,13 @@ def make_app(applications, *, backend: str, cdn=True, static_dir=None, allowed_o
     return app
 
 
-def view_app(applications, *, backend: str, cdn, session_expire_seconds, session_cleanup_interval,
-             allowed_origins, check_origin):
-    """The `WebIOApp` of a view a host routes one exact URL to (webio_view, webio_handler)."""
-    return make_app(applications, backend=backend, cdn=cdn, allowed_origins=allowed_origins,
-                    check_origin=check_origin, session_expire_seconds=session_expire_seconds,
-                    session_cleanup_interval=session_cleanup_interval, files_by_query=True)
+def view_for(make: Callable, applications, backend: str, **options):
+    """`make(app)`: the view (or handler) of a `WebIOApp` a host routes one exact URL to
+    (webio_view, webio_handler), with that app as its `webio_app`."""
+    app = make_app(applications, backend=backend, files_by_query=True, **options)
+    view = make(app)
+    view.webio_app = app
+    return view
 
 
 def wsgi_app(applications, cdn=True, static_dir: str | None = None, allowed_origins=None, check_origin=None,
