@@ -115,7 +115,8 @@ def _refusal(status: int, reason: str, headers=()) -> Response:
 class PollEndpoint:
     """Answers the poll requests of one `WebIOApp` (see the module docstring).
 
-    `app_for(request)` picks the app; `backend` names the host in session.info.
+    `app_for(request)` picks the app (None: there is none at that URL, 404); `backend` names the
+    host in session.info.
     """
 
     def __init__(self, app_for: Callable[[Request], Callable], *, backend: str, debug: bool = False,
@@ -178,11 +179,14 @@ class PollEndpoint:
         return await self._answer(exchange, handler)
 
     async def _open(self, request: Request) -> Response:
+        app = self.app_for(request)
+        if app is None:
+            return _refusal(404, "No app at this path")
         info = make_session_info(request, backend=self.backend, protocol="http", forwarded=self.forwarded(request))
         native = getattr(request, "native", None)
         if native is not None:
             info["request"] = native  # the framework's own request object, as in PyWebIO
-        conn = SessionConnection(self.app_for(request), info, debug=self.debug,
+        conn = SessionConnection(app, info, debug=self.debug,
                                  reconnect_timeout=self.expire, registry=self.sessions)
         exchange = PollExchange(request, keep_hello=True)
         conn.on_open(exchange)

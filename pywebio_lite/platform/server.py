@@ -146,7 +146,11 @@ class WebIOApp:
                               ("X-Content-Type-Options", "nosniff")], body)
 
     def refuse_body(self, request: Request) -> Response | None:
-        """No route takes a request body: refuse one before the server reads it."""
+        """Only poll requests take a body: refuse any other before the server reads it."""
+        if self.poll is not None and request.method == "POST":
+            size = request.content_length
+            return None if size is None or size <= self.poll.max_body else Response(
+                413, [("Content-Type", "text/plain; charset=utf-8")], b"message too large")
         if request.method not in ("GET", "HEAD"):
             return _method_not_allowed()
         return Response(413, [("Content-Type", "text/plain; charset=utf-8")], b"Request body not accepted")
@@ -174,10 +178,7 @@ class WebIOApp:
             return refused
         path = request.path
         if self.poll is not None and path == "/" and request.method in ("POST", "OPTIONS"):
-            refused = self._foreign_origin(request)
-            if refused is not None:
-                return refused
-            return self.poll.cors(request, await self.poll.handle(request) if request.method == "POST" else None)
+            return await self.handle_poll(request)
         if request.method not in ("GET", "HEAD"):
             return _method_not_allowed("GET, HEAD, POST, OPTIONS" if self.poll is not None else "GET, HEAD")
         if path == "/":
@@ -190,6 +191,13 @@ class WebIOApp:
         if self.user_static is not None and path.startswith("/static/"):
             return serve_static(request, self.user_static, path[len("/static/"):])
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
+
+    async def handle_poll(self, request: Request) -> Response:
+        """A long-polling request (POST, or an OPTIONS preflight) to a page's URL (protocol.md §9)."""
+        refused = self._foreign_origin(request)
+        if refused is not None:
+            return refused
+        return self.poll.cors(request, await self.poll.handle(request) if request.method == "POST" else None)
 
     def handle_websocket(self, request: Request):
         refused = self.refusal(request)
