@@ -23,6 +23,16 @@ class _Threaded(ThreadingMixIn, WSGIServer):
 _apps: list = []
 
 
+def greet_and_wave(page, name: str) -> None:
+    """Answer the "Your name" form, see the greeting, press "Wave" and see its answer."""
+    from playwright.sync_api import expect
+    page.get_by_label("Your name").fill(name)
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text(f"Hello, {name}")).to_be_visible()
+    page.get_by_role("button", name="Wave").click()
+    expect(page.get_by_text("waved back")).to_be_visible()
+
+
 def last_app():
     """The WebIOApp of the host started last (for tests that act on its sessions)."""
     return _apps[-1]

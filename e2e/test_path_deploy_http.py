@@ -1,6 +1,8 @@
 """path_deploy_http: the built-in server carrying path_deploy's sessions over HTTP long-polling."""
 from playwright.sync_api import expect
 
+from hosts import greet_and_wave
+
 from pywebio_lite.platform.path_deploy import make_path_server
 
 APP = '''
@@ -27,11 +29,7 @@ def test_an_app_file_over_long_polling(tmp_path, serve_server, page, page_errors
     base = serve_server(make_path_server(str(tmp_path), host="127.0.0.1", http=True))
     page.goto(base + "tools/greet")
     expect(page.get_by_text("over http")).to_be_visible()
-    page.get_by_label("Your name").fill("Pat")
-    page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_text("Hello, Pat")).to_be_visible()
-    page.get_by_role("button", name="Wave").click()
-    expect(page.get_by_text("waved back")).to_be_visible()
+    greet_and_wave(page, "Pat")
     page.get_by_label("A file").set_input_files(str(tmp_path / "notes.txt"))
     page.get_by_role("button", name="Submit").click()
     expect(page.get_by_text("notes.txt arrived")).to_be_visible()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from hosts import HOSTS
+from hosts import HOSTS, greet_and_wave
 
 from pywebio_lite.input import file_upload, input as ask
 from pywebio_lite.output import put_buttons, put_text
@@ -53,11 +53,7 @@ def test_a_form_output_and_a_button(kind, host, page, page_errors, app_kind, sho
     expect(page.get_by_text("the host's own page")).to_be_visible()
     page.goto(url)
     expect(page.get_by_text("Welcome")).to_be_visible()
-    page.get_by_label("Your name").fill("Ann")
-    page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_text("Hello, Ann")).to_be_visible()
-    page.get_by_role("button", name="Wave").click()
-    expect(page.get_by_text("waved back")).to_be_visible()
+    greet_and_wave(page, "Ann")
     shot(page, f"wsgi-{kind}-form")
     assert not [s for s in statuses if s[0] >= 400], statuses
     assert not any(u.startswith("ws") for _, u in statuses)
@@ -149,11 +145,7 @@ def test_gunicorn(app, page, page_errors):
         page.goto(f"http://127.0.0.1:{port}/")
         expect(page.get_by_text("the host's own page")).to_be_visible()
         page.goto(f"http://127.0.0.1:{port}/tool?app={app}")  # no slash: redirected to /tool/
-        page.get_by_label("Your name").fill("Gus")
-        page.get_by_role("button", name="Submit").click()
-        expect(page.get_by_text("Hello, Gus")).to_be_visible()
-        page.get_by_role("button", name="Wave").click()
-        expect(page.get_by_text("waved back")).to_be_visible()
+        greet_and_wave(page, "Gus")
     finally:
         proc.terminate()
         proc.wait()
