@@ -21,7 +21,7 @@ from typing import Callable
 
 from ..protocol.http import Request, Response
 from ..protocol.poll import NDJSON, PollError, parse_poll_request, poll_body
-from .adaptor import REPLAY_CHARS, SessionConnection, make_session_info
+from .adaptor import REPLAY_CHARS, SessionConnection, SessionRegistry, make_session_info
 
 logger = logging.getLogger("pywebio_lite.server")
 
@@ -132,7 +132,6 @@ class PollEndpoint:
                                          "session_cleanup_interval")
         self.max_body = max_body
         self.max_text = max_text
-        from .adaptor import SessionRegistry
         self.sessions = registry if registry is not None else SessionRegistry()
         self.forwarded = forwarded or (lambda request: None)
         self.wait = POLL_WAIT
