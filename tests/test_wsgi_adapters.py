@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 import textwrap
+import threading
 
 import pytest
 
@@ -169,5 +170,16 @@ def test_tornado_http_handler():
             assert (bad.code, bad.body) == (403, b"Forbidden origin")
         finally:
             server.stop()
-    asyncio.run(scenario())
+    errors = []
+
+    def in_thread():  # a loop of its own, whatever the test process's main thread holds
+        try:
+            asyncio.run(scenario())
+        except BaseException as exc:  # handed to the test below
+            errors.append(exc)
+    runner = threading.Thread(target=in_thread)
+    runner.start()
+    runner.join()
+    if errors:
+        raise errors[0]
     assert seen == {"backend": "tornado", "protocol": "http", "path": "/tool"}
