@@ -149,3 +149,30 @@ def test_gunicorn(app, page, page_errors):
     finally:
         proc.terminate()
         proc.wait()
+
+
+def test_a_form_submitted_while_the_network_is_down_arrives_once(host, page, page_errors):
+    """Requests that fail are a dropped connection: the page says it is reconnecting, resumes the
+    session with a new poll and sends the event again; the session applies it once."""
+    answers = []
+
+    def main():
+        put_text("line 0")
+        name = ask("Your name")
+        answers.append(name)
+        put_text(f"Hello, {name}")
+        for i in range(1, 31):
+            put_text(f"line {i}")
+
+    page.goto(host("flask", main))
+    expect(page.get_by_label("Your name")).to_be_visible()
+    page.route("**/tool?*session=*", lambda route: route.abort())  # the network is down
+    page.get_by_label("Your name").fill("Ada")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("#pwl-status")).to_have_text("Reconnecting…")
+    page.unroute("**/tool?*session=*")
+    expect(page.get_by_text("line 30")).to_be_visible()
+    expect(page.get_by_text("Hello, Ada")).to_have_count(1)
+    assert answers == ["Ada"]
+    texts = page.locator("#pywebio-scope-ROOT p").all_inner_texts()
+    assert texts == ["line 0", "Hello, Ada"] + [f"line {i}" for i in range(1, 31)]

@@ -27,6 +27,10 @@ class TestKinds:
     def test_poll_with_ack_and_seen(self):
         assert parse(f"session={TOKEN}&ack=3&seen=7") == PollRequest("poll", TOKEN, ack=3, seen=7)
 
+    def test_wait_0_answers_at_once(self):
+        assert parse(f"session={TOKEN}&ack=3&wait=0") == PollRequest("poll", TOKEN, ack=3, seen=3, wait=False)
+        assert parse(f"session={TOKEN}&ack=3").wait is True
+
     def test_seen_defaults_to_ack(self):
         assert parse(f"session={TOKEN}&ack=12") == PollRequest("poll", TOKEN, ack=12, seen=12)
 
@@ -64,6 +68,10 @@ class TestRefused:
     @pytest.mark.parametrize("ack", ["", "-1", "1.5", "0x10", "1" * 19, "١٢"])
     def test_bad_acks(self, ack):
         assert refused(f"session={TOKEN}&ack={ack}")[0] == 400
+
+    @pytest.mark.parametrize("wait", ["", "1", "20", "no"])
+    def test_wait_other_than_0(self, wait):
+        assert refused(f"session={TOKEN}&ack=1&wait={wait}") == (400, "wait must be 0 (or left out)")
 
     def test_seen_before_ack(self):
         assert refused(f"session={TOKEN}&ack=5&seen=4") == (400, "seen must not be less than ack")

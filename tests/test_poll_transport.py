@@ -189,6 +189,18 @@ def test_a_poll_with_nothing_to_say_answers_empty_after_its_wait():
     run(scenario())
 
 
+def test_wait_0_answers_at_once():
+    async def scenario():
+        page = Page(make_app(greeter))
+        await page.open()
+        form = await page.until("input_group")
+        response = await post(page.app, f"app=index&session={page.token}&ack={page.seen}&wait=0")
+        assert (response.status, response.body) == (200, b"")
+        await page.submit(form, {"data": "x"})
+        await page.until("close_session")
+    run(scenario())
+
+
 def test_a_button_callback():
     def main():
         put_buttons(["Go"], onclick=lambda _: put_text("went"))

@@ -175,7 +175,7 @@ class PollEndpoint:
         exchange = PollExchange(request, keep_hello=False)
         handler = conn.resume_handler(poll.seen)
         handler.on_open(exchange)
-        return await self._answer(exchange, handler)
+        return await self._answer(exchange, handler, self.wait if poll.wait else 0)
 
     async def _open(self, request: Request) -> Response:
         app = self.app_for(request)
@@ -189,11 +189,11 @@ class PollEndpoint:
                                  reconnect_timeout=self.expire, registry=self.sessions)
         exchange = PollExchange(request, keep_hello=True)
         conn.on_open(exchange)
-        return await self._answer(exchange, conn)
+        return await self._answer(exchange, conn, self.wait)
 
-    async def _answer(self, exchange: PollExchange, handler) -> Response:
+    async def _answer(self, exchange: PollExchange, handler, wait: float) -> Response:
         try:
-            await exchange.wait(self.wait)
+            await exchange.wait(wait)
         finally:
             response = exchange.finish()
             handler.on_close(1006, "")  # the page polls again at once; until then the session waits

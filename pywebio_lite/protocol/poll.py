@@ -6,7 +6,8 @@ POST requests to its own URL. The query says what a request is:
 * ``?app=NAME&session=NEW``: open a session; the answer holds the ``hello`` frame and the first frames.
 * ``?app=NAME&session=TOKEN&ack=A&seen=R``: a poll. The page applied every frame up to A (the
   server may forget them) and received every frame up to R (default A); the answer holds the frames
-  after R (again, if a lost answer had them), waiting a bounded time for the first one.
+  after R (again, if a lost answer had them), waiting a bounded time for the first one
+  (``&wait=0``: not at all).
 * ``?app=NAME&session=TOKEN`` with a body: one page message, as a WebSocket would carry it: a
   JSON event frame (any other Content-Type) or an upload chunk (``application/octet-stream``).
 * ``?app=NAME&session=TOKEN&close=1``: the page is leaving (``navigator.sendBeacon``).
@@ -47,19 +48,22 @@ class PollRequest:
     """A checked poll request: `kind` is ``open``, ``poll``, ``send`` or ``close``; `session` the
     token (``NEW`` for open). A poll's `ack` is the last frame the page applied (the server may
     forget it and those before), `seen` the last one it received (the answer starts after it).
-    `message` is the page's message for ``send`` (str: a text frame, bytes: an upload chunk)."""
+    `wait` is False for ``wait=0`` (answer at once: a page that resumes learns now whether the
+    session is there). `message` is the page's message for ``send`` (str: a text frame, bytes: an
+    upload chunk)."""
 
-    __slots__ = ("kind", "session", "ack", "seen", "message")
+    __slots__ = ("kind", "session", "ack", "seen", "message", "wait")
 
     def __init__(self, kind: str, session: str, ack: int | None = None, seen: int | None = None,
-                 message: str | bytes | None = None):
+                 message: str | bytes | None = None, wait: bool = True):
         self.kind, self.session, self.ack, self.seen, self.message = kind, session, ack, seen, message
+        self.wait = wait
 
     def __repr__(self) -> str:
         return f"PollRequest({self.kind!r}, {self.session!r}, ack={self.ack!r}, seen={self.seen!r})"
 
     def _key(self) -> tuple:
-        return self.kind, self.session, self.ack, self.seen, self.message
+        return self.kind, self.session, self.ack, self.seen, self.message, self.wait
 
     def __eq__(self, other) -> bool:
         return isinstance(other, PollRequest) and self._key() == other._key()
@@ -110,7 +114,10 @@ def parse_poll_request(method: str, query: dict[str, list[str]], content_type: s
             raise PollError(400, "seen must not be less than ack")
         if body:
             raise PollError(400, "a poll takes no body")
-        return PollRequest("poll", session, ack=ack_n, seen=seen_n)
+        wait = _one(query, "wait")
+        if wait not in (None, "0"):
+            raise PollError(400, "wait must be 0 (or left out)")
+        return PollRequest("poll", session, ack=ack_n, seen=seen_n, wait=wait is None)
     if not body:
         raise PollError(400, "a message needs a body (or ack=N to poll)")
     if len(body) > max_body:

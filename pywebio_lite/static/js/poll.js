@@ -8,7 +8,8 @@
  *
  * One poll at a time: POST URL?app&session=TOKEN&ack=A&seen=R (A: last frame applied, which the
  * server may forget; R: last frame received, the answer holds what follows it), answered with
- * one frame per line. The page's messages (event frames, upload chunks) are POSTed one at a time,
+ * one frame per line; the first poll of a PollSocket that resumes a session adds wait=0, so it
+ * opens (and sends again what the server has not acknowledged) at once. The page's messages (event frames, upload chunks) are POSTed one at a time,
  * in order, beside the poll. A failed request is a dropped connection (close 1006: connection.js
  * opens a new PollSocket that resumes after its last applied frame); 404 is a session that is
  * gone (4404), 409 a newer poll that took over (4409).
@@ -66,6 +67,7 @@ export class PollSocket extends EventTarget {
   async poll() {
     while (this.readyState < 2) {
       const params = this.token === 'NEW' ? {} : { ack: Math.min(lastSeq(), this.seen), seen: this.seen };
+      if (this.readyState === 0 && this.token !== 'NEW') params.wait = 0;  // resuming: is it there?
       const res = await this.post(params);
       if (!res) return;
       let text;
