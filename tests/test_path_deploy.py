@@ -282,12 +282,22 @@ class TestCommandLine:
             url = line.split()[2]
             with urllib.request.urlopen(url) as r:
                 assert "Index of /" in r.read().decode()
+            with urllib.request.urlopen(url + "hello") as r:
+                protocol = "http" if extra else "ws"
+                assert f"&quot;protocol&quot;: &quot;{protocol}&quot;" in r.read().decode()
+            if extra:  # a session over long-polling (docs/protocol.md §9), at the app's own URL
+                opened = urllib.request.Request(url + "hello?session=NEW", data=b"", method="POST")
+                with urllib.request.urlopen(opened) as r:
+                    assert r.headers["Content-Type"] == "application/x-ndjson"
+                    assert r.read().startswith(b'{"hello"')
+                nowhere = urllib.request.Request(url + "nothing-here?session=NEW", data=b"", method="POST")
+                with pytest.raises(urllib.error.HTTPError) as refused:
+                    urllib.request.urlopen(nowhere)
+                assert refused.value.code == 404
         finally:
             proc.terminate()
             out, err = proc.communicate()
         assert proc.returncode == 0
-        if extra:
-            assert "serving the apps over WebSocket" in err
 
     def test_the_console_script_is_installed(self):
         script = Path(sys.executable).with_name("pywebio-lite-path-deploy")

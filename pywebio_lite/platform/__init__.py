@@ -31,10 +31,26 @@ def __dir__():
     return sorted(set(globals()) | {"start_server", "path_deploy", "path_deploy_http"})
 
 
+_event_loop = None  # the loop run_event_loop() runs: WSGI hosts run their sessions on it
+
+
 def run_event_loop(debug: bool = False) -> None:
-    """Run a new asyncio event loop forever in the calling thread (for coroutine apps under WSGI hosts)."""
+    """Run a new asyncio event loop forever in the calling thread (for coroutine apps under WSGI
+    hosts, as PyWebIO's guide shows; they run their sessions on it)."""
+    global _event_loop
     import asyncio
     loop = asyncio.new_event_loop()
     loop.set_debug(debug)
     asyncio.set_event_loop(loop)
-    loop.run_forever()
+    _event_loop = loop
+    try:
+        loop.run_forever()
+    finally:
+        if _event_loop is loop:
+            _event_loop = None
+
+
+def running_event_loop():
+    """The loop `run_event_loop()` is running, or None."""
+    loop = _event_loop
+    return loop if loop is not None and loop.is_running() else None

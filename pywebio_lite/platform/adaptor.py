@@ -256,6 +256,9 @@ class SessionConnection:
         """The session closed. If the app ended it, send what is left and close the socket."""
         if not self.session.ended_by_app:
             self._forget()
+            ws = self.ws  # still attached (a long poll): the session expired or was ended here
+            if ws is not None and not ws.closed:
+                ws.close(CLOSE_SESSION_GONE, "session ended")
             return
         ws = self.ws
         if ws is None:

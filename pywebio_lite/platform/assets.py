@@ -22,6 +22,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import posixpath
+import re
 import threading
 
 from .page import STATIC_PATH
@@ -296,19 +298,53 @@ def _compacted(rel: str):
         return _cache[rel][1:]
 
 
-def serve_frontend(request, rel_path: str):
-    """Answer a request for the package's frontend file `rel_path` (already percent-decoded)."""
+# A module specifier or module-relative URL in compacted JS: `from'./x.js'`, `import('../y.js')`,
+# `import'./z.js'`, `new URL('../../css/a.css',import.meta.url)`.
+_RELATIVE_REF = re.compile(r"""(\bfrom\s*|\bimport\s*\(?\s*|\bnew URL\(\s*)(['"])(\.\.?/[^'"\\\n]*)\2""")
+
+
+def rebase_imports(text: str, rel: str, prefix: str) -> str:
+    """`text` of the module at `rel` with each relative reference made `prefix` + its path from
+    the static root (for files served through one URL's query, where relative paths cannot work)."""
+    folder = posixpath.dirname(rel)
+
+    def rebase(match: re.Match) -> str:
+        target = posixpath.normpath(posixpath.join(folder, match.group(3)))
+        return match.group(1) + match.group(2) + prefix + target + match.group(2)
+    return _RELATIVE_REF.sub(rebase, text)
+
+
+def _rebased(rel: str, body: bytes, validator: str, prefix: str) -> tuple[bytes, str]:
+    key = ("rebased", rel, prefix)
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None and cached[0] == validator:
+            return cached[1], cached[2]
+    out = rebase_imports(body.decode("utf-8"), rel, prefix).encode("utf-8")
+    result = (validator, out, _validator(out))
+    with _lock:
+        _cache[key] = result
+    return out, result[2]
+
+
+def serve_frontend(request, rel_path: str, rebase: str | None = None):
+    """Answer a request for the package's frontend file `rel_path` (already percent-decoded).
+
+    `rebase`: the files are served through one URL's query (``./tool?_pwl_file=``, see
+    `WebIOApp.page_base`); module references are rewritten to that form (`rebase_imports`)."""
     from ..server.static import content_type, resolve_static, serve_bytes, serve_static
     if request.method in ("GET", "HEAD"):
         plan = linked_plan() if rel_path.endswith((".js", ".css")) else None
+        body = None
         if plan is not None and rel_path in plan[0]:
             body, validator = plan[0][rel_path]
-            return serve_bytes(request, body, content_type(rel_path), validator)
-        if rel_path.endswith((".js", ".css")) and resolve_static(STATIC_PATH, rel_path) is not None:
+        elif rel_path.endswith((".js", ".css")) and resolve_static(STATIC_PATH, rel_path) is not None:
             try:
                 body, validator, _ = _compacted(rel_path)
             except (OSError, UnicodeDecodeError):
-                pass
-            else:
-                return serve_bytes(request, body, content_type(rel_path), validator)
+                body = None
+        if body is not None:
+            if rebase is not None and rel_path.endswith(".js"):
+                body, validator = _rebased(rel_path, body, validator, rebase)
+            return serve_bytes(request, body, content_type(rel_path), validator)
     return serve_static(request, STATIC_PATH, rel_path, cache_control="no-cache")

@@ -259,4 +259,5 @@ def render_page(app: Callable, *, base_url: str, protocol: str = "ws", debug: bo
         js_tags=js_tags,
         config=esc(json.dumps(client_config)),
         version=esc(version),
+        protocol="http" if protocol == "http" else "ws",
     )

@@ -47,6 +47,8 @@ class PathDeployApp(WebIOApp):
         if refused is not None:
             return refused
         path = request.path
+        if self.poll is not None and request.method in ("POST", "OPTIONS"):
+            return await self.handle_poll(request)  # to the page's own URL: the path names the app
         if request.method not in ("GET", "HEAD") or path.startswith(STATIC_PREFIX) or (
                 self.user_static is not None and path.startswith("/static/")):
             return await super().handle_request(request)
@@ -61,10 +63,19 @@ class PathDeployApp(WebIOApp):
             name = request.query_arg("app") or "index"
             app = resolved.apps.get(name) or resolved.apps["index"]
             body = render_page(app, base_url=self.base_url_for(path), debug=self.debug, version=_version(),
-                               max_text_size=self.max_text_size, linked=self.linked)
+                               max_text_size=self.max_text_size, linked=self.linked, protocol=self.protocol)
             return Response.html(200, body, headers=list(_HEADERS))
         status = resolved.status if resolved.kind == "error" else 200
         return Response.html(status, resolved.html, headers=list(_HEADERS))
+
+    def app_for(self, request: Request):
+        """The app at the request's path (a poll that opens a session; the page has loaded it),
+        or None if there is none."""
+        resolved = self.directory.resolve(request.path)
+        if resolved.kind != "app":
+            return None
+        name = request.query_arg("app") or "index"
+        return resolved.apps.get(name) or resolved.apps["index"]
 
     def connection_for(self, request: Request):
         if (request.query_arg("session") or "NEW") != "NEW":
@@ -84,12 +95,19 @@ class PathDeployApp(WebIOApp):
 def make_path_server(base, port: int = 0, host: str = "", index=True, static_dir: str | None = None,
                      reconnect_timeout: float | None = None, cdn=True, debug: bool = False, allowed_origins=None,
                      check_origin: Callable[[str], bool] | None = None, max_payload_size="200M",
+                     http: bool = False, session_expire_seconds=None, session_cleanup_interval=None,
                      **server_settings):
-    """A configured Server for the apps under `base`, not yet started (path_deploy() runs it)."""
-    return server_for(functools.partial(PathDeployApp, base, index=index), port=port, host=host, debug=debug,
-                      cdn=cdn, static_dir=static_dir, reconnect_timeout=reconnect_timeout,
-                      allowed_origins=allowed_origins, check_origin=check_origin,
-                      max_payload_size=max_payload_size, **server_settings)
+    """A configured Server for the apps under `base`, not yet started (path_deploy() runs it).
+    `http=True`: sessions over long-polling (path_deploy_http)."""
+    server = server_for(functools.partial(PathDeployApp, base, index=index), port=port, host=host, debug=debug,
+                        cdn=cdn, static_dir=static_dir, reconnect_timeout=reconnect_timeout,
+                        allowed_origins=allowed_origins, check_origin=check_origin,
+                        max_payload_size=max_payload_size, **server_settings)
+    if http:
+        server.app.enable_polling(backend="pywebio_lite", session_expire_seconds=session_expire_seconds,
+                                  session_cleanup_interval=session_cleanup_interval,
+                                  max_body=min(server.max_message_size, server.max_body))
+    return server
 
 
 def path_deploy(base, port: int = 0, host: str = "", index=True, static_dir: str | None = None,
@@ -120,14 +138,18 @@ def path_deploy_http(base, port: int = 0, host: str = "", index=True, static_dir
                      cdn=True, debug: bool = False, allowed_origins=None,
                      check_origin: Callable[[str], bool] | None = None, session_expire_seconds=None,
                      session_cleanup_interval=None, max_payload_size="200M", **server_settings) -> None:
-    """path_deploy() over HTTP long-polling in PyWebIO. The HTTP transport is not in this release
-    yet: the apps are served over WebSocket (session_expire_seconds and session_cleanup_interval
-    are accepted and unused)."""
-    logger.warning("path_deploy_http: the HTTP long-polling transport is not available yet; "
-                   "serving the apps over WebSocket instead")
-    path_deploy(base, port=port, host=host, index=index, static_dir=static_dir, cdn=cdn, debug=debug,
-                allowed_origins=allowed_origins, check_origin=check_origin,
-                max_payload_size=max_payload_size, **server_settings)
+    """path_deploy() with sessions over HTTP long-polling (docs/protocol.md §9) instead of WebSocket.
+
+    Args:
+        session_expire_seconds: a session with no request for this long closes (default 600).
+        session_cleanup_interval: accepted as in PyWebIO (each session's expiry is exact here).
+        The others: as for path_deploy().
+    """
+    run_server(make_path_server(base, port=port, host=host, index=index, static_dir=static_dir, cdn=cdn,
+                                debug=debug, allowed_origins=allowed_origins, check_origin=check_origin,
+                                max_payload_size=max_payload_size, http=True,
+                                session_expire_seconds=session_expire_seconds,
+                                session_cleanup_interval=session_cleanup_interval, **server_settings))
 
 
 # ---------------------------------------------------------------------- command line
@@ -160,11 +182,11 @@ def _parser():
     parser.add_argument("--websocket-ping-timeout", type=float, default=None, metavar="SECONDS",
                         help="close a connection whose ping gets no answer within this time")
     parser.add_argument("--http", action="store_true",
-                        help="HTTP long-polling (not available yet: serves over WebSocket, with a warning)")
+                        help="sessions over HTTP long-polling instead of WebSocket")
     parser.add_argument("--session-expire-seconds", type=float, default=None, metavar="SECONDS",
-                        help="with --http: accepted, unused for now")
+                        help="with --http: close a session after this long without a request (default 600)")
     parser.add_argument("--session-cleanup-interval", type=float, default=None, metavar="SECONDS",
-                        help="with --http: accepted, unused for now")
+                        help="with --http: accepted as in PyWebIO (expiry is exact)")
     parser.add_argument("--help", action="help", help="show this help and exit")
     return parser
 

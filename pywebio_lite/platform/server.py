@@ -32,6 +32,8 @@ __all__ = ["WebIOApp", "start_server", "make_server", "server_for", "run_server"
 
 #: URL prefix of the package's frontend files.
 STATIC_PREFIX = "/_pywebio_lite/"
+#: The query parameter that names a frontend file when they are served through the page's URL.
+FILE_PARAM = "_pwl_file"
 #: Default limit of one text WebSocket message (form values, events): far below max_payload_size,
 #: which bounds the binary messages that carry uploaded files in chunks.
 DEFAULT_MAX_TEXT_MESSAGE = "1M"
@@ -83,10 +85,35 @@ class WebIOApp:
             raise TypeError("auth must be a BasicAuth (see platform.auth.make_auth)")
         self.auth = auth
         self.proxies = TrustedProxies(trusted_proxies) if trusted_proxies is not None else None
+        self.protocol = "ws"      # the page's transport: "http" once `enable_polling` was called
+        self.poll = None          # the long-polling endpoint (platform/poll.py), POSTs to the page's URL
+        self.files_by_query = False  # frontend files at PAGE?_pwl_file=PATH (hosts routing one exact URL)
         # Our own server delivers the frontend linked (platform/assets.py); a cdn URL gets the sources.
         self.linked = not isinstance(cdn, str)
         if self.linked:  # link the frontend now, not on the first page request
             threading.Thread(target=warm, name="pywebio_lite-assets", daemon=True).start()
+
+    def enable_polling(self, *, backend: str, session_expire_seconds=None, session_cleanup_interval=None,
+                       max_body: int = 200 << 20, files_by_query: bool = False) -> None:
+        """Serve sessions over HTTP long-polling (docs/protocol.md §9) instead of WebSocket.
+        `files_by_query`: the host routes only the page's exact URL to us, so the frontend files
+        are served through it (``PAGE?_pwl_file=js/main.js``)."""
+        from .poll import PollEndpoint
+        self.protocol = "http"
+        self.files_by_query = files_by_query
+        self.poll = PollEndpoint(self.app_for, backend=backend, debug=self.debug, registry=self.sessions,
+                                 session_expire_seconds=session_expire_seconds,
+                                 session_cleanup_interval=session_cleanup_interval, max_body=max_body,
+                                 max_text=self.max_text_size or max_body, forwarded=self.forwarded)
+
+    def page_base(self, request: Request) -> str:
+        """Where the page at `request` finds the frontend files: `base_url`, or with
+        `files_by_query` its own URL's query (relative to the page: the host may add a prefix)."""
+        if not self.files_by_query:
+            return self.base_url
+        from urllib.parse import quote, unquote
+        last = (getattr(request, "page_path", None) or "/").rsplit("/", 1)[-1]  # as the browser sent it
+        return "./" + quote(unquote(last), safe="") + "?" + FILE_PARAM + "="
 
     def base_url_for(self, path: str) -> str:
         """`base_url` as seen from a page at `path` (relative URLs keep working under a proxy's prefix)."""
@@ -110,18 +137,23 @@ class WebIOApp:
         name = request.query_arg("app") or "index"
         if name not in self.apps:
             name = "index"
-        body = self._pages.get(name)
+        base = self.page_base(request)
+        body = self._pages.get((name, base))
         if body is None:
-            body = render_page(self.apps[name], base_url=self.base_url, debug=self.debug,
+            body = render_page(self.apps[name], base_url=base, debug=self.debug, protocol=self.protocol,
                                version=_version(), max_text_size=self.max_text_size,
                                linked=self.linked).encode("utf-8")
             if not self.debug:
-                self._pages[name] = body
+                self._pages[(name, base)] = body
         return Response(200, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"),
                               ("X-Content-Type-Options", "nosniff")], body)
 
     def refuse_body(self, request: Request) -> Response | None:
-        """No route takes a request body: refuse one before the server reads it."""
+        """Only poll requests take a body: refuse any other before the server reads it."""
+        if self.poll is not None and request.method == "POST":
+            size = request.content_length
+            return None if size is None or size <= self.poll.max_body else Response(
+                413, [("Content-Type", "text/plain; charset=utf-8")], b"message too large")
         if request.method not in ("GET", "HEAD"):
             return _method_not_allowed()
         return Response(413, [("Content-Type", "text/plain; charset=utf-8")], b"Request body not accepted")
@@ -148,9 +180,14 @@ class WebIOApp:
         if refused is not None:
             return refused
         path = request.path
+        if self.poll is not None and path == "/" and request.method in ("POST", "OPTIONS"):
+            return await self.handle_poll(request)
         if request.method not in ("GET", "HEAD"):
-            return _method_not_allowed()
+            return _method_not_allowed("GET, HEAD, POST, OPTIONS" if self.poll is not None else "GET, HEAD")
         if path == "/":
+            rel = request.query_arg(FILE_PARAM) if self.files_by_query else None
+            if rel is not None:
+                return serve_frontend(request, rel, rebase=self.page_base(request))
             return self._page(request)
         if path.startswith(STATIC_PREFIX):
             return serve_frontend(request, path[len(STATIC_PREFIX):])
@@ -158,17 +195,29 @@ class WebIOApp:
             return serve_static(request, self.user_static, path[len("/static/"):])
         return Response(404, [("Content-Type", "text/plain; charset=utf-8")], b"Not Found")
 
+    async def handle_poll(self, request: Request) -> Response:
+        """A long-polling request (POST, or an OPTIONS preflight) to a page's URL (protocol.md §9)."""
+        refused = self._foreign_origin(request)
+        if refused is not None:
+            return refused
+        return self.poll.cors(request, await self.poll.handle(request) if request.method == "POST" else None)
+
     def handle_websocket(self, request: Request):
         refused = self.refusal(request)
         if refused is not None:
             return refused
+        return self._foreign_origin(request) or self.connection_for(request)
+
+    def _foreign_origin(self, request: Request) -> Response | None:
+        """403 for a WebSocket or poll request from an origin that is not allowed, else None."""
         origin = request.headers.get("Origin")
         forwarded = self.forwarded(request)
         host = (forwarded.host if forwarded is not None else None) or request.headers.get("Host")
         if not origin_allowed(origin, host, self.allowed_origins, self.check_origin):
-            logger.warning("refused a WebSocket from origin %s (host %s)", excerpt(origin), excerpt(host))
+            logger.warning("refused a %s from origin %s (host %s)", "poll" if request.method == "POST" else
+                           "WebSocket", excerpt(origin), excerpt(host))
             return Response(403, [("Content-Type", "text/plain; charset=utf-8")], b"Forbidden origin")
-        return self.connection_for(request)
+        return None
 
     def resume(self, request: Request):
         """The handler for a page coming back after its socket dropped (docs/protocol.md §1)."""
@@ -190,8 +239,8 @@ class WebIOApp:
                                  reconnect_timeout=self.reconnect_timeout, registry=self.sessions)
 
 
-def _method_not_allowed() -> Response:
-    return Response(405, [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
+def _method_not_allowed(allow: str = "GET, HEAD") -> Response:
+    return Response(405, [("Allow", allow), ("Content-Type", "text/plain; charset=utf-8")],
                     b"Method Not Allowed")
 
 

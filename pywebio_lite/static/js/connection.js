@@ -68,21 +68,16 @@ function textBytes(text) {
 
 let hooks = { apply() {}, settle() {}, prepare() { return null; }, lost() {}, reconnecting() {} };
 
-/** The socket URL: the page's own path with ?app=NAME&session=NEW (protocol.md §1), or
- *  session=TOKEN&ack=N to resume a session after frame N. */
-export function socketURL(session = 'NEW', ack = null) {
-  const url = new URL(location.href);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.hash = '';
-  url.search = '';
-  url.searchParams.set('app', new URL(location.href).searchParams.get('app') || 'index');
-  url.searchParams.set('session', session);
-  if (ack !== null) url.searchParams.set('ack', String(ack));
-  return url.href;
-}
+/* The session's URL, pwlURL(session = 'NEW', ack): the page's own path with ?app=NAME&session=NEW
+ * (protocol.md §1), or session=TOKEN&ack=N to resume a session after frame N; ws(s): unless the
+ * page polls (§9). index.html defines it, the one source (its early socket needs it before we load). */
+
+/** What carries the session: WebSocket, or poll.js's PollSocket (the same interface) under an
+ *  HTTP-only host (page config protocol "http"). */
+let Socket = WebSocket;
 
 /**
- * Open the connection.
+ * Open the connection (`poll`: over HTTP long-polling, protocol.md §9).
  *   hooks.apply(commands)   applies one frame's commands (synchronously)
  *   hooks.settle()          called once after a batch of frames was applied
  *   hooks.prepare(text)     null, or a Promise to wait for before applying a frame (lazy modules)
@@ -90,14 +85,15 @@ export function socketURL(session = 'NEW', ack = null) {
  *                           (gone: the server said the session no longer exists)
  *   hooks.reconnecting(on)  a dropped socket is being replaced (true), or was (false)
  */
-export function connect(handlers) {
+export function connect(handlers, poll) {
   hooks = { ...hooks, ...handlers };
   addEventListener('pagehide', () => { state.leaving = true; });
-  // index.html opens the socket before the modules load (same URL as socketURL()) and keeps
+  if (poll) return import('./poll.js').then((m) => adopt(new (Socket = m.PollSocket)(pwlURL())));
+  // index.html opens the socket before the modules load (same URL as pwlURL()) and keeps
   // what arrives; take it over, with the frames it already holds.
   const early = window.__pwlEarly;
   delete window.__pwlEarly;
-  const ws = early ? early.ws : new WebSocket(socketURL());
+  const ws = early ? early.ws : new WebSocket(pwlURL());
   ws.onmessage = null;
   adopt(ws);
   for (const text of early ? early.queue : []) receive(text);
@@ -155,7 +151,7 @@ function closedCheck() {
     if (now - state.droppedAt < state.reconnectMs + 2000) {
       const delay = state.attempt ? Math.min(4000, 250 * 2 ** (state.attempt - 1)) * (0.5 + Math.random() / 2) : 0;
       state.attempt++;
-      setTimeout(() => adopt(new WebSocket(socketURL(state.session, state.lastSeq))), delay);
+      setTimeout(() => adopt(new Socket(pwlURL(state.session, state.lastSeq))), delay);
       return;
     }
   }

@@ -70,5 +70,5 @@ connect({
     showToast({ content: t(gone ? 'sessionExpired' : 'disconnected'), duration: 0, position: 'center', color: '#dc2626' });
   },
   reconnecting(on) { setStatus(on ? 'reconnecting' : null); },
-});
+}, config.protocol === 'http');
 runUserScripts();
