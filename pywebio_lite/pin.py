@@ -17,7 +17,6 @@ from .input import InputItem, _Bad, parse_input_update_spec
 from .io_ctrl import Output, output_register_callback
 from .output import OutputPosition, _spec
 from .session import chose_impl, get_current_session
-from .session.uploads import UploadError
 
 logger = logging.getLogger("pywebio_lite.session")
 

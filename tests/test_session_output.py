@@ -484,7 +484,7 @@ class TestOutputSpecs:
 
     def test_loading_context_manager_removes_its_scope(self):
         def main():
-            with put_loading(shape="grow", color="primary") as name:
+            with put_loading(shape="grow", color="primary"):
                 put_text("inside")
             put_text("outside")
             with pytest.raises(ValueError):
@@ -540,7 +540,7 @@ class TestPopupToastEnv:
     def test_popup_call_context_and_decorator(self):
         def main():
             popup("Call", "text", size="small")
-            with popup("Ctx", closable=False) as name:
+            with popup("Ctx", closable=False):
                 put_text("inside popup")
 
             @popup("Deco")

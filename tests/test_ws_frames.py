@@ -17,7 +17,7 @@ from pywebio_lite.protocol.websocket import (
     WebSocketProtocol,
     apply_mask,
 )
-from test_ws_helpers import MASK, binary, close_code_of, close_payload, frame, header, text, unmasked, xor
+from ws_frames_util import MASK, binary, close_code_of, close_payload, frame, header, text, unmasked, xor
 
 
 def server(**kw) -> WebSocketProtocol:

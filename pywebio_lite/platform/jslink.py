@@ -292,7 +292,7 @@ def _names_in_braces(mod: _Module, i: int, what: str) -> tuple[list[tuple[str, s
 
 
 def _parse_import(mod: _Module, start: int) -> int:
-    toks, n = mod.tokens, len(mod.tokens)
+    toks = mod.tokens
     i = _significant(toks, start + 1)
     names: list[str] = []
     default = None

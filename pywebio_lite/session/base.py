@@ -24,7 +24,7 @@ import threading
 import time
 import traceback
 import weakref
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..clientlog import LogLimiter, excerpt
 from ..exceptions import SessionClosedException, SessionNotFoundException
@@ -32,6 +32,9 @@ from ..protocol.app import (ClientEvent, FrameError, Inbox, Outbox, encode_comma
                             encode_command_with_spec_json, parse_client_frame, parse_upload_chunk)
 from ..utils import random_str
 from .uploads import UploadTarget
+
+if TYPE_CHECKING:
+    import asyncio
 
 logger = logging.getLogger("pywebio_lite.session")
 

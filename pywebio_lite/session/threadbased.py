@@ -61,7 +61,6 @@ class ThreadBasedSession(Session):
 
     # ------------------------------------------------------------------ tasks
     def _bind_current_thread(self, name: str) -> str:
-        thread = threading.current_thread()
         task_id = new_task_id(name)
         _current.set((self, task_id))
         with self._lock:
