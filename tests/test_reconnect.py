@@ -10,7 +10,7 @@ from pywebio_lite.output import put_buttons, put_text
 from pywebio_lite.platform.adaptor import (CLOSE_REPLACED, CLOSE_SESSION_GONE, DEFAULT_RECONNECT_TIMEOUT,
                                            REPLAY_CHARS, SessionGone)
 from pywebio_lite.platform.server import WebIOApp
-from pywebio_lite.protocol.app import Outbox
+from pywebio_lite.protocol.app import Outbox, encode_command, encode_command_with_spec_json
 from pywebio_lite.protocol.http import Headers, Request
 from pywebio_lite.session import defer_call, hold
 
@@ -299,3 +299,16 @@ class TestResume:
             assert isinstance(web.handle_websocket(ws_request(query.format(token=conn.token))), SessionGone)
             conn.session.close()
         asyncio.run(go())
+
+
+def test_command_encoders_agree():
+    # One encoder: a spec given as JSON text comes out as the same command as the spec itself.
+    spec = {"type": "text", "content": "<b>é</b>", "n": [1, None]}
+    for task_id in (None, "main-1"):
+        text = encode_command("output", spec, task_id)
+        assert text == encode_command_with_spec_json("output", json.dumps(spec, separators=(",", ":")), task_id)
+        expected = {"command": "output", "spec": spec}
+        if task_id:
+            expected["task_id"] = task_id
+        assert json.loads(text) == expected
+    assert json.loads(encode_command("close_session")) == {"command": "close_session", "spec": None}

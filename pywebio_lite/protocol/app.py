@@ -97,17 +97,15 @@ _encode = _encoder.encode
 
 def encode_command(command: str, spec: Any = None, task_id: str | None = None) -> str:
     """One command as JSON text, ready to be put in a frame. Raises TypeError for data JSON cannot hold."""
-    if task_id is None:
-        return '{"command":' + _encode(command) + ',"spec":' + _encode(spec) + "}"
-    return ('{"command":' + _encode(command) + ',"task_id":' + _encode(task_id)
-            + ',"spec":' + _encode(spec) + "}")
+    return encode_command_with_spec_json(command, _encode(spec), task_id)
 
 
 def encode_command_with_spec_json(command: str, spec_json: str, task_id: str | None = None) -> str:
     """Like `encode_command`, for a spec that is already JSON text (outputs encode theirs early)."""
-    if task_id is None:
-        return '{"command":' + _encode(command) + ',"spec":' + spec_json + "}"
-    return '{"command":' + _encode(command) + ',"task_id":' + _encode(task_id) + ',"spec":' + spec_json + "}"
+    head = '{"command":' + _encode(command)
+    if task_id is not None:
+        head += ',"task_id":' + _encode(task_id)
+    return head + ',"spec":' + spec_json + "}"
 
 
 class Outbox:
