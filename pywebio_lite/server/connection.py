@@ -30,6 +30,7 @@ from ..protocol.http import (
     BodyDeadline, HttpError, ParseError, Request, RequestComplete, RequestHead, RequestParser,
     Response, build_response,
 )
+from ..protocol.frames import ABNORMAL, GOING_AWAY, INTERNAL_ERROR, NORMAL
 from ..protocol.websocket import CloseReceived, Message, Pong, State, WebSocketProtocol
 
 logger = logging.getLogger("pywebio_lite.server")
@@ -104,7 +105,7 @@ class WebSocket:
     def closed(self) -> bool:
         return not self._conn.ws_open
 
-    def close(self, code: int = 1000, reason: str = "") -> None:
+    def close(self, code: int = NORMAL, reason: str = "") -> None:
         """Start the closing handshake (RFC 6455 §7.1.2); the handler's on_close follows."""
         self._conn.ws_close(code, reason)
 
@@ -679,7 +680,7 @@ class Connection(asyncio.Protocol):
         if out:
             self._ws_write(out)
 
-    def ws_close(self, code: int = 1000, reason: str = "") -> None:
+    def ws_close(self, code: int = NORMAL, reason: str = "") -> None:
         if not self.ws_open:
             return
         self.proto.send_close(code, reason)
@@ -704,7 +705,7 @@ class Connection(asyncio.Protocol):
         logger.info("%s: keepalive ping timeout, closing with 1011", _peer(self.remote))
         self.failure_logged = True
         if self.proto.state is State.OPEN:
-            self.proto.fail(1011, "keepalive ping timeout")
+            self.proto.fail(INTERNAL_ERROR, "keepalive ping timeout")
             out = self.proto.buffers_to_send()
             if out:
                 self._ws_write(out)
@@ -714,7 +715,7 @@ class Connection(asyncio.Protocol):
         """Server shutdown: close WebSockets with 1001, idle HTTP connections right away."""
         if self.mode == _WS:
             if self.ws_open:
-                self.ws_close(1001, "server shutting down")
+                self.ws_close(GOING_AWAY, "server shutting down")
             elif self.timer_kind != "close":
                 self._set_timer("close", self.server.close_timeout)
         elif self.mode == _HTTP:
@@ -730,14 +731,14 @@ class Connection(asyncio.Protocol):
             logger.exception("%s: error in %s", _peer(self.remote),
                              getattr(method, "__qualname__", "handler"))
             if self.ws_open:
-                self.proto.send_close(1011, "internal error")
+                self.proto.send_close(INTERNAL_ERROR, "internal error")
                 self._ws_flush()
 
     def _call_on_close(self) -> None:
         if self.on_close_called or self.handler is None:
             return
         self.on_close_called = True
-        code, reason = self.close_rcvd if self.close_rcvd is not None else (1006, "")
+        code, reason = self.close_rcvd if self.close_rcvd is not None else (ABNORMAL, "")
         try:
             self.handler.on_close(code, reason)
         except Exception:
