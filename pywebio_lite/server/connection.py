@@ -27,8 +27,8 @@ from ..clientlog import excerpt
 from ..protocol import deflate as _deflate
 from ..protocol import handshake as _handshake
 from ..protocol.http import (
-    BodyDeadline, HttpError, ParseError, Request, RequestComplete, RequestHead, RequestParser,
-    Response, build_response,
+    BODY_STATES, BodyDeadline, HttpError, ParseError, ParserState, Request, RequestComplete,
+    RequestHead, RequestParser, Response, build_response,
 )
 from ..protocol.frames import ABNORMAL, GOING_AWAY, INTERNAL_ERROR, NORMAL
 from ..protocol.websocket import CloseReceived, Message, Pong, State, WebSocketProtocol
@@ -39,7 +39,6 @@ __all__ = ["WebSocketHandler", "WebSocket", "Connection"]
 
 # Connection modes: reading HTTP, speaking WebSocket, closing (input ignored), gone
 _HTTP, _WS, _DONE, _CLOSED = 0, 1, 2, 3
-_BODY_STATES = ("body", "chunk-size", "chunk-data", "chunk-end", "trailers")
 # Reasons to pause reading (bit flags: reading resumes when none is left)
 _PAUSE_PIPELINE, _PAUSE_WRITE, _PAUSE_COALESCE, _PAUSE_TURN = 1, 2, 4, 8
 # Message bytes one WebSocket connection hands its handler per loop turn; what else one read
@@ -339,19 +338,19 @@ class Connection(asyncio.Protocol):
             if last is not RequestHead:
                 break
             # The parser stops right after a head with a body: it is the last event.
-            if parser.state in _BODY_STATES and self._refuse_body(events[-1].request):
+            if parser.state in BODY_STATES and self._refuse_body(events[-1].request):
                 break
             # After a head with a body the parser waits for us: the next feed checks the body
             # size, then reads the body.
             check_continue = True
-        if len(self.queue) >= MAX_PIPELINE or parser.state == "upgraded":
+        if len(self.queue) >= MAX_PIPELINE or parser.state is ParserState.UPGRADED:
             # Enough parsed ahead, or what follows is not HTTP: the rest waits in the kernel.
             self._pause_reading(_PAUSE_PIPELINE)
         elif self.read_pauses & _PAUSE_PIPELINE:
             self._resume_reading(_PAUSE_PIPELINE)
         if self.refusing:
             self._pause_reading(_PAUSE_PIPELINE)  # the body stays unread; we close after the answer
-        elif parser.state in _BODY_STATES and not self.busy and self.timer_kind != "body":
+        elif parser.state in BODY_STATES and not self.busy and self.timer_kind != "body":
             self._start_body_timer()
         self._next_request()
 
@@ -382,7 +381,7 @@ class Connection(asyncio.Protocol):
     def _maybe_continue(self, parser: RequestParser) -> None:
         """RFC 9110 §10.1.1: answer Expect: 100-continue once we know the body is welcome."""
         request = parser.current_request
-        if request is None or self.busy or self.queue or parser.state not in _BODY_STATES:
+        if request is None or self.busy or self.queue or parser.state not in BODY_STATES:
             return  # another response is in flight; the client will send the body anyway
         if request.version == "HTTP/1.1" and \
                 "100-continue" in request.headers.get_tokens("expect"):
@@ -405,7 +404,7 @@ class Connection(asyncio.Protocol):
                 return
             self.busy = True  # from here on, _pump() only queues: `request` goes first
             self._set_timer("", None)
-            if self.parser.state == "upgraded" and not self.queue:
+            if self.parser.state is ParserState.UPGRADED and not self.queue:
                 # The request asked for a protocol we do not speak (h2c...): stay with HTTP.
                 self.parser.resume()
                 self._pump()
@@ -472,12 +471,12 @@ class Connection(asyncio.Protocol):
             self._close()
             return
         parser = self.parser
-        if parser.state == "head":
+        if parser.state is ParserState.HEAD:
             if parser.between_requests:
                 self._set_timer("idle", self.server.keepalive_timeout)
             elif self.timer_kind != "head":
                 self._set_timer("head", self.server.header_timeout)
-        elif parser.state in _BODY_STATES and self.timer_kind != "body":
+        elif parser.state in BODY_STATES and self.timer_kind != "body":
             self._start_body_timer()
 
     def _http_error(self, error: HttpError) -> None:
