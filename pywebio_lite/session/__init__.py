@@ -161,8 +161,8 @@ def eval_js(expression_: str, **args):
     get_current_session().send_task_command("run_script", {"code": expression_, "args": args, "eval": True})
     while True:
         event = yield
-        if event["event"] == "js_yield":
-            return event["data"]
+        if event.event == "js_yield":
+            return event.data
 
 
 def download(name: str, content: bytes) -> None:
