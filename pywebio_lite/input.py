@@ -222,12 +222,16 @@ def actions(label: str = "", buttons: Sequence | None = None, name: str | None =
 
 
 def _size_limit(value, name: str) -> int:
-    from .platform import page
+    """A file size limit in bytes: 0 means the server's max_payload_size, and more is refused."""
     size = parse_file_size(value, name=name)
+    limit = get_current_session().max_payload_size
+    if limit is None:
+        from .platform import page
+        limit = page.MAX_PAYLOAD_SIZE
     if size == 0:
-        return page.MAX_PAYLOAD_SIZE
-    if size > page.MAX_PAYLOAD_SIZE:
-        raise ValueError(f"{name} ({size} bytes) is over the server's max_payload_size ({page.MAX_PAYLOAD_SIZE})")
+        return limit
+    if size > limit:
+        raise ValueError(f"{name} ({size} bytes) is over the server's max_payload_size ({limit})")
     return size
 
 

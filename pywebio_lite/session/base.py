@@ -105,8 +105,12 @@ def get_current_task_id() -> str:
 class Session:
     """Base class of the two session kinds. See the module docstring for the adaptor contract."""
 
-    #: Set by start_server(debug=True): unhandled errors show a traceback popup in the browser.
+    #: Set per session by the app's server (start_server(debug=True), path_deploy(debug=True)):
+    #: unhandled errors show a traceback popup in the browser.
     debug = False
+    #: The max_payload_size the app's server was started with (bytes), the limit of file uploads;
+    #: None: the default (platform.page.MAX_PAYLOAD_SIZE). Set per session by the server.
+    max_payload_size: int | None = None
     #: Most events queued for one task that is not reading them; later ones are dropped.
     max_queued_events = 100
     #: Log lines about a browser's bad events: at most this many per period (seconds).
