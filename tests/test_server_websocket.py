@@ -13,8 +13,8 @@ import pytest
 from pywebio_lite.protocol.http import Response
 from pywebio_lite.protocol.websocket import WebSocketProtocol
 from pywebio_lite.server import WebSocket
-from pywebio_lite.server import connection as connection_module
-from pywebio_lite.server.connection import Connection
+from pywebio_lite.server import websocket as ws_phase
+from pywebio_lite.server.websocket import WebSocketConnection
 
 from test_server_support import (
     SAFETY_TIMEOUT, HttpReader, OneHandlerApp, Recorder, WSClient, connect, encode_frame,
@@ -40,6 +40,13 @@ def only_handler(app) -> Recorder:
 
 class TestUpgrade:
     """RFC 6455 §4.2: the opening handshake on any path."""
+
+    def test_the_websocket_connection_takes_the_http_ones_place(self, server, app):
+        # The upgrade switches the transport's protocol: one connection, counted once.
+        WSClient(server)
+        only_handler(app).wait("open")
+        assert [type(c) for c in server.connections] == [WebSocketConnection]
+        assert server.websocket_count == 1 and sum(server.per_ip.values()) == 1
 
     def test_101(self, server, app):
         client = WSClient(server, "/any/path?x=1")
@@ -518,9 +525,8 @@ class TestWrites:
     """How the protocol's output pieces reach transport.write."""
 
     def connection(self):
-        conn = Connection.__new__(Connection)
-        conn.transport = _RecordingTransport()
-        return conn
+        return WebSocketConnection(types.SimpleNamespace(), None, WebSocketProtocol(),
+                                   transport=_RecordingTransport())
 
     def test_small_pieces_are_joined_into_one_write(self):
         conn = self.connection()
@@ -542,17 +548,14 @@ class TestWrites:
 
 class TestReadCoalescing:
     """A peer streaming small messages is read in batches: after a small read that completed
-    several events, reading pauses for one timer tick (see connection._COALESCE_DELAY)."""
+    several events, reading pauses for one timer tick (see server/websocket.py _COALESCE_DELAY)."""
 
     def connection(self):
         server = types.SimpleNamespace(loop=_FakeLoop(), high_water=64 * 1024,
                                        close_timeout=10.0, connection_done=lambda conn: None)
-        conn = Connection(server)
-        conn.transport = _RecordingTransport()
-        conn.mode = connection_module._WS
-        conn.proto = WebSocketProtocol()
-        conn.handler = Recorder()
-        conn.ws = conn.handler.ws = WebSocket(conn, None)
+        handler = Recorder()
+        conn = WebSocketConnection(server, handler, WebSocketProtocol(), transport=_RecordingTransport())
+        handler.ws = conn.ws
         return conn
 
     def test_several_small_messages_pause_reading_for_a_tick(self):
@@ -561,7 +564,7 @@ class TestReadCoalescing:
         assert conn.transport.writes == [b"\x81\x01a\x81\x01b"]  # replies are not delayed
         assert not conn.transport.reading
         [(delay, handle)] = conn.server.loop.timers
-        assert delay == connection_module._COALESCE_DELAY
+        assert delay == ws_phase._COALESCE_DELAY
         handle.fire()
         assert conn.transport.reading and conn.coalesce_timer is None
 
