@@ -8,7 +8,7 @@
  */
 import { finish } from './connection.js';
 import { outputCtl, place, flushPending } from './scopes.js';
-import { render, takeMounts } from './render.js';
+import { render, runMounts } from './render.js';
 import { env, setEnv, noteOutput } from './env.js';
 import { showToast } from './toast.js';
 import { runScript } from './script.js';
@@ -24,17 +24,6 @@ function output(spec) {
   place(spec.scope, el, spec.position ?? -1);
   runMounts();
 }
-
-/** Run what renderers asked to do once their element is in the document (html scripts...). */
-export function runMounts() {
-  const mounts = takeMounts();
-  if (!mounts) return;
-  flushPending();
-  for (const fn of mounts) {
-    try { fn(); } catch (err) { console.error(err); }
-  }
-}
-
 
 const handlers = new Map(Object.entries({
   output,

@@ -3,13 +3,15 @@
  * run the app's js_file/js_code, and connect to the session.
  *
  * Where things are: connection.js (socket, frames), commands.js (command -> handler),
- * scopes.js (scopes, output_ctl), render.js (spec -> element; renderers/<type>.js),
+ * scopes.js (scopes, output_ctl), render.js (spec -> element: the registry that
+ * renderers/index.js fills with renderers/<type>.js),
  * popup.js, toast.js, env.js (set_env), script.js (run_js/eval_js), download.js, highlight.js,
  * webio.js (the `WebIO` global), dollar.js (our small `$`, loaded when a script uses it).
  */
 import { connect, sendEvent, lastSeq, setTextLimit } from './connection.js';
 import { applyCommands, prepareFrame, registerCommand, registerLazy } from './commands.js';
 import { render, registerRenderer } from './render.js';
+import './renderers/index.js';
 import { env, settle } from './env.js';
 import { showToast } from './toast.js';
 import { setStatus } from './status.js';
