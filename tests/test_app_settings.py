@@ -53,6 +53,12 @@ def run_session(server) -> list:
     return asyncio.run(go())
 
 
+def serve(app, **options):
+    """A server for `app` (not started). A cdn URL: no page is served, so the frontend is not
+    linked in a background thread that other tests' asset caches would see."""
+    return make_server(app, port=0, cdn="https://cdn.invalid/", **options)
+
+
 def form_of(commands) -> dict:
     return next(c["spec"] for c in commands if c["command"] == "input_group")
 
@@ -70,19 +76,19 @@ def upload_app(max_size):
 
 @pytest.mark.parametrize("max_size, expected", [(0, 300 << 20), ("250M", 250 << 20)])
 def test_uploads_follow_the_servers_max_payload_size(max_size, expected):
-    server = make_server(upload_app(max_size), port=0, max_payload_size="300M")
+    server = serve(upload_app(max_size), max_payload_size="300M")
     field = form_of(run_session(server))["inputs"][0]
     assert field["max_size"] == expected  # over the 200 MB default: the server's setting counts
 
 
 def test_an_upload_limit_over_the_servers_is_refused():
-    server = make_server(upload_app("400M"), port=0, max_payload_size="300M")
+    server = serve(upload_app("400M"), max_payload_size="300M")
     texts = [c["spec"]["content"] for c in run_session(server) if c["command"] == "output"]
     assert texts and "max_size" in texts[0] and str(300 << 20) in texts[0]
 
 
 def test_without_a_setting_the_default_applies():
-    server = make_server(upload_app(0), port=0)
+    server = serve(upload_app(0))
     assert form_of(run_session(server))["inputs"][0]["max_size"] == MAX_PAYLOAD_SIZE
 
 
@@ -96,8 +102,8 @@ def popups(commands) -> list:
 
 def test_debug_is_a_setting_of_one_app(caplog):
     with caplog.at_level(logging.CRITICAL):
-        debug = make_server(failing_app, port=0, debug=True)
-        plain = make_server(failing_app, port=0)
+        debug = serve(failing_app, debug=True)
+        plain = serve(failing_app)
         assert Session.debug is False  # nothing process-wide
         shown = popups(run_session(debug))
         assert shown and "visible traceback" in json.dumps(shown)

@@ -165,7 +165,13 @@ def _compacted(rel: str):
 
 
 def serve_frontend(request, rel_path: str):
-    """Answer a request for the package's frontend file `rel_path` (already percent-decoded)."""
+    """Answer a request for the package's frontend file `rel_path` (already percent-decoded): a
+    `DeferredResponse`, made (linking, compacting, reading) off the event loop by the server."""
+    from ..server.static import DeferredResponse
+    return DeferredResponse(lambda: _serve_frontend_now(request, rel_path))
+
+
+def _serve_frontend_now(request, rel_path: str):
     from ..server.static import content_type, resolve_static, serve_bytes, serve_static
     if request.method in ("GET", "HEAD"):
         plan = linked_plan() if rel_path.endswith(".linked.js") else None

@@ -23,6 +23,7 @@ from ..protocol.http import (
     RequestHead, RequestParser, Response, build_response,
 )
 from ..protocol.websocket import WebSocketProtocol
+from .static import STREAM_CHUNK, DeferredResponse, FileResponse
 from .stream import PAUSE_PIPELINE, Mode, StreamConnection, TimerKind, peer, set_nodelay
 from .websocket import WebSocket, WebSocketConnection, WebSocketHandler
 
@@ -96,6 +97,7 @@ class Connection(StreamConnection):
         self.mode = Mode.CLOSED
         self._cancel_timer()
         self.server.connection_done(self)
+        self._wake_waiters()
         self.parser = None
         self.queue = ()
 
@@ -222,16 +224,19 @@ class Connection(StreamConnection):
                 logger.exception("error in handle_request for %s %s", request.method,
                                  excerpt(request.path))
                 result = Response.text(500, "internal server error")
-            if inspect.isawaitable(result):
+            if inspect.isawaitable(result) or isinstance(result, DeferredResponse):
                 self.task = self.server.loop.create_task(self._await_response(request, result))
                 return
             self._send_response(request, result)
         if not self.busy and self.mode is Mode.HTTP:
             self._after_responses()
 
-    async def _await_response(self, request: Request, awaitable) -> None:
+    async def _await_response(self, request: Request, result) -> None:
         try:
-            response = await awaitable
+            response = (await result) if inspect.isawaitable(result) else result
+            if isinstance(response, DeferredResponse):
+                # Static files: made in a worker thread, off the event loop (server/static.py).
+                response = await self.server.loop.run_in_executor(None, response.resolve)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -251,20 +256,64 @@ class Connection(StreamConnection):
         server = self.server
         keep_alive = (request.keep_alive and not server.closing and not self.peer_eof
                       and (response.get_header("connection") or "").lower() != "close")
+        streamed = isinstance(response, FileResponse)
         try:
             data = build_response(response, keep_alive=keep_alive,
                                   head_only=request.method == "HEAD", date=server.http_date(),
-                                  request_version=request.version)
+                                  request_version=request.version,
+                                  body_length=response.size if streamed else None)
         except (ValueError, TypeError):
             logger.exception("invalid response for %s %s", request.method, excerpt(request.path))
             data = build_response(Response.text(500, "internal server error"), keep_alive=False,
                                   date=server.http_date())
-            keep_alive = False
+            keep_alive = streamed = False
         self.transport.write(data)
+        if streamed and request.method != "HEAD":
+            self.busy = True  # until the last piece is written
+            self.task = server.loop.create_task(self._stream_file(response, keep_alive))
+            return
+        self._after_response(keep_alive)
+
+    def _after_response(self, keep_alive: bool) -> None:
         if not keep_alive:
             self.mode = Mode.DONE
             self.queue.clear()
             self._close()
+
+    async def _stream_file(self, response: FileResponse, keep_alive: bool) -> None:
+        """Send a FileResponse's body in pieces read in a worker thread, as fast as the client
+        reads (a client that stops reading for keepalive_timeout is dropped)."""
+        loop = self.server.loop
+        left = response.size
+        f = None
+        try:
+            f = await loop.run_in_executor(None, open, response.path, "rb")
+            while left:
+                chunk = await loop.run_in_executor(None, f.read, min(STREAM_CHUNK, left))
+                if not chunk or self.mode is not Mode.HTTP or self.transport.is_closing():
+                    break
+                self.transport.write(chunk)
+                left -= len(chunk)
+                if self.write_paused:
+                    await asyncio.wait_for(self.wait_writable(), self.server.keepalive_timeout)
+        except (OSError, asyncio.TimeoutError):
+            pass
+        finally:
+            if f is not None:
+                f.close()
+        self.task = None
+        if self.mode is not Mode.HTTP:
+            return
+        if left:
+            # The file shrank, vanished or the client stopped reading: the promised
+            # Content-Length cannot be kept, so the connection cannot go on.
+            logger.info("%s: a file response ended %d bytes short", peer(self.remote), left)
+            self.mode = Mode.DONE
+            self.transport.abort()
+            return
+        self.busy = False
+        self._after_response(keep_alive)
+        self._next_request()
 
     def _after_responses(self) -> None:
         """Every queued request is answered: wait for the next one, or close."""

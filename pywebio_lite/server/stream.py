@@ -44,7 +44,7 @@ class StreamConnection(asyncio.Protocol):
     """The common part of both phases. `server` holds the configuration and the app."""
 
     __slots__ = ("server", "transport", "remote", "ip", "mode", "timer", "timer_kind",
-                 "read_pauses", "write_paused", "__weakref__")
+                 "read_pauses", "write_paused", "waiters", "__weakref__")
 
     #: The WebSocket the handler was given (WebSocket phase only; the server counts them).
     ws = None
@@ -61,6 +61,7 @@ class StreamConnection(asyncio.Protocol):
         self.timer_kind: TimerKind | None = None
         self.read_pauses = 0
         self.write_paused = False
+        self.waiters: list | None = None  # futures of wait_writable()
 
     # -- timers --------------------------------------------------------------------------------
 
@@ -118,6 +119,23 @@ class StreamConnection(asyncio.Protocol):
     def resume_writing(self) -> None:
         self.write_paused = False
         self._resume_reading(PAUSE_WRITE)
+        self._wake_waiters()
+
+    def _wake_waiters(self) -> None:
+        waiters, self.waiters = self.waiters, None
+        for fut in waiters or ():
+            if not fut.done():
+                fut.set_result(None)
+
+    async def wait_writable(self) -> None:
+        """Return when the transport's buffer is below its high-water mark (or it is closed)."""
+        if not self.write_paused or self.mode is Mode.CLOSED:
+            return
+        fut = self.server.loop.create_future()
+        if self.waiters is None:
+            self.waiters = []
+        self.waiters.append(fut)
+        await fut
 
     def _close(self) -> None:
         """Close the transport gracefully, with a bounded wait for the buffer to drain."""

@@ -100,7 +100,7 @@ class WebSocketConnection(StreamConnection):
     (transport, address, read pauses); `start()` then opens the conversation.
     """
 
-    __slots__ = ("proto", "ws", "handler", "waiters", "close_rcvd", "closing_sent",
+    __slots__ = ("proto", "ws", "handler", "close_rcvd", "closing_sent",
                  "on_close_called", "failure_logged", "corked", "corked_bytes", "coalesce_timer")
 
     def __init__(self, server, handler, proto: WebSocketProtocol, request: Request | None = None, *,
@@ -111,7 +111,6 @@ class WebSocketConnection(StreamConnection):
         self.proto = proto
         self.handler = handler
         self.ws = WebSocket(self, request)
-        self.waiters: list | None = None
         self.close_rcvd: tuple[int, str] | None = None
         self.closing_sent = False
         self.on_close_called = False
@@ -161,25 +160,6 @@ class WebSocketConnection(StreamConnection):
         # Echo-like loads: stop reading while our own output is backed up, so a client that
         # sends fast and reads slowly cannot make us buffer without bound.
         self._pause_reading(PAUSE_WRITE)
-
-    def resume_writing(self) -> None:
-        super().resume_writing()
-        self._wake_waiters()
-
-    def _wake_waiters(self) -> None:
-        waiters, self.waiters = self.waiters, None
-        for fut in waiters or ():
-            if not fut.done():
-                fut.set_result(None)
-
-    async def wait_writable(self) -> None:
-        if not self.write_paused or self.mode is Mode.CLOSED:
-            return
-        fut = self.server.loop.create_future()
-        if self.waiters is None:
-            self.waiters = []
-        self.waiters.append(fut)
-        await fut
 
     def _timer_fired(self, kind: TimerKind) -> None:
         if kind is TimerKind.PING:

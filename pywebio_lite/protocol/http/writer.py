@@ -55,8 +55,11 @@ def build_response_head(status: int, headers=(), *, content_length: int | None =
 
 
 def build_response(response: Response, *, keep_alive: bool = True, head_only: bool = False,
-                   date: str | None = None, request_version: str = "HTTP/1.1") -> bytes:
+                   date: str | None = None, request_version: str = "HTTP/1.1",
+                   body_length: int | None = None) -> bytes:
     """The full response as bytes. `head_only` (a HEAD request) keeps Content-Length, drops body.
+    `body_length`: the body is sent apart (streamed by the caller); only the head is built, with
+    this Content-Length.
 
     RFC 9110 §8.6 / RFC 9112 §6.3: 1xx, 204 and 304 responses carry neither body nor
     Content-Length.
@@ -67,8 +70,9 @@ def build_response(response: Response, *, keep_alive: bool = True, head_only: bo
     if status < 200 or status in (204, 304):
         return build_response_head(status, headers, keep_alive=keep_alive, date=date,
                                    request_version=request_version)
-    head = build_response_head(status, headers, content_length=len(response.body),
+    head = build_response_head(status, headers,
+                               content_length=len(response.body) if body_length is None else body_length,
                                keep_alive=keep_alive, date=date, request_version=request_version)
-    if head_only or not response.body:
+    if head_only or body_length is not None or not response.body:
         return head
     return head + response.body
