@@ -312,3 +312,43 @@ def test_command_encoders_agree():
             expected["task_id"] = task_id
         assert json.loads(text) == expected
     assert json.loads(encode_command("close_session")) == {"command": "close_session", "spec": None}
+
+
+class TestLoadField:
+    """A frame names the lazily loaded frontend modules it needs (docs/protocol.md §2, "load")."""
+
+    @pytest.mark.parametrize("command, spec, expected", [
+        ("popup", {"title": "t", "contents": []}, {"popup"}),
+        ("popup", {"contents": [{"type": "pin", "input": {}}]}, {"popup", "forms"}),
+        ("input_group", {}, {"forms"}),
+        ("pin_wait", {}, {"forms"}),
+        ("datatable_rows", {}, {"datatable"}),
+        ("run_script", {"code": "$('#x').hide()"}, {"dollar"}),
+        ("run_script", {"code": "alert(1)"}, set()),
+        ("set_env", {"language": "de"}, {"i18n"}),
+        ("set_env", {"title": "x"}, set()),
+        ("toast", {"content": '"type":"pin"'}, set()),  # user text is escaped: no false match
+    ])
+    def test_command_loads(self, command, spec, expected):
+        from pywebio_lite.protocol.app import command_loads
+        assert command_loads(command, encode_command(command, spec)) == expected
+
+    @pytest.mark.parametrize("spec, expected", [
+        ({"type": "text", "content": '"type":"pin"'}, None),
+        ({"type": "row", "contents": [{"type": "pin"}]}, {"forms"}),
+        ({"type": "datatable"}, {"datatable"}),
+        ({"type": "html", "content": "<SCRIPT>jQuery('p')</script>"}, {"dollar"}),
+        ({"type": "html", "content": "<b>$5</b>"}, None),
+    ])
+    def test_output_loads(self, spec, expected):
+        from pywebio_lite.protocol.app import output_loads
+        assert output_loads(json.dumps(spec, separators=(",", ":"))) == expected
+
+    def test_the_first_frame_taken_names_them(self):
+        box = Outbox(max_frame_commands=1)
+        box.add('{"command":"output"}')
+        box.add('{"command":"popup"}', {"popup"})
+        first, second = json.loads(box.take_frame()), json.loads(box.take_frame())
+        assert first["load"] == ["popup"] and "load" not in second  # loaded before it is used
+        box.add('{"command":"output"}')
+        assert "load" not in json.loads(box.take_frame())

@@ -28,8 +28,9 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..clientlog import LogLimiter, excerpt
 from ..exceptions import SessionClosedException, SessionNotFoundException
-from ..protocol.app import (ClientEvent, FrameError, Inbox, Outbox, encode_command,
-                            encode_command_with_spec_json, parse_client_frame, parse_upload_chunk)
+from ..protocol.app import (ClientEvent, FrameError, Inbox, Outbox, command_loads, encode_command,
+                            encode_command_with_spec_json, output_loads, parse_client_frame,
+                            parse_upload_chunk)
 from ..utils import random_str
 from .uploads import UploadTarget
 
@@ -176,17 +177,19 @@ class Session:
                 session = None
             if session is not self:
                 task_id = None
-        self._queue(encode_command(command, spec, task_id), linger=linger)
+        encoded = encode_command(command, spec, task_id)
+        self._queue(encoded, linger=linger, loads=command_loads(command, encoded))
 
     def send_command(self, command: str, spec: Any = None) -> None:
         """Queue a command that belongs to no task (close_session, set_env...)."""
-        self._queue(encode_command(command, spec))
+        encoded = encode_command(command, spec)
+        self._queue(encoded, loads=command_loads(command, encoded))
 
     def send_output_json(self, spec_json: str) -> None:
         """Queue an `output` command whose spec is already JSON text (the put_xxx() fast path)."""
-        self._queue(encode_command_with_spec_json("output", spec_json))
+        self._queue(encode_command_with_spec_json("output", spec_json), loads=output_loads(spec_json))
 
-    def _queue(self, encoded: str, *, linger: bool = False) -> None:
+    def _queue(self, encoded: str, *, linger: bool = False, loads=None) -> None:
         """Add a command and make sure a flush will send it.
 
         A flush runs in the event loop's thread. From a coroutine session (the loop's own thread)
@@ -199,7 +202,7 @@ class Session:
         with self._lock:
             if self._closed:
                 return
-            self.outbox.add(encoded)
+            self.outbox.add(encoded, loads)
             if self.loop is None:
                 return  # no transport attached (tests take frames themselves)
             in_loop = threading.get_ident() == self._loop_thread
