@@ -101,7 +101,7 @@ _encode = _encoder.encode
 # -- lazily loaded frontend modules (docs/protocol.md §2, "load") ------------------------------
 
 #: The names a frame's "load" list may hold: the frontend modules loaded on first use.
-LOADS = frozenset({"popup", "forms", "datatable", "dollar", "i18n"})
+LOADS = frozenset({"popup", "forms", "combo", "datatable", "dollar", "i18n"})
 _COMMAND_LOADS = {"popup": "popup", "input_group": "forms", "update_input": "forms",
                   "destroy_form": "forms"}  # and pin_* (forms), datatable_* (datatable)
 #: Output types that hold no other outputs and need no lazy module (the put_xxx() fast path).
@@ -115,6 +115,8 @@ def _spec_loads(text: str, loads: set) -> set:
     """Add what the outputs inside the JSON text `text` need (pins, data grids, html scripts)."""
     if '"type":"pin"' in text:
         loads.add("forms")
+    if '"native":false' in text:
+        loads.add("combo")  # a searchable select (static/js/forms/combo.js)
     if '"type":"datatable"' in text:
         loads.add("datatable")
     if '"type":"html"' in text and _SCRIPT_TAG.search(text) and _USES_DOLLAR.search(text):

@@ -236,7 +236,7 @@ class Connection(StreamConnection):
             response = (await result) if inspect.isawaitable(result) else result
             if isinstance(response, DeferredResponse):
                 # Static files: made in a worker thread, off the event loop (server/static.py).
-                response = await self.server.loop.run_in_executor(None, response.resolve)
+                response = await self._in_thread(response.resolve)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -280,16 +280,24 @@ class Connection(StreamConnection):
             self.queue.clear()
             self._close()
 
+    async def _in_thread(self, func, *args):
+        """``func(*args)`` in a worker thread, off the event loop; inline once the interpreter is
+        shutting down (the end of a script-mode script: executors take no new work then)."""
+        try:
+            future = self.server.loop.run_in_executor(None, func, *args)
+        except RuntimeError:
+            return func(*args)
+        return await future
+
     async def _stream_file(self, response: FileResponse, keep_alive: bool) -> None:
         """Send a FileResponse's body in pieces read in a worker thread, as fast as the client
         reads (a client that stops reading for keepalive_timeout is dropped)."""
-        loop = self.server.loop
         left = response.size
         f = None
         try:
-            f = await loop.run_in_executor(None, open, response.path, "rb")
+            f = await self._in_thread(open, response.path, "rb")
             while left:
-                chunk = await loop.run_in_executor(None, f.read, min(STREAM_CHUNK, left))
+                chunk = await self._in_thread(f.read, min(STREAM_CHUNK, left))
                 if not chunk or self.mode is not Mode.HTTP or self.transport.is_closing():
                     break
                 self.transport.write(chunk)
