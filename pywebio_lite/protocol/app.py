@@ -105,7 +105,8 @@ LOADS = frozenset({"popup", "forms", "combo", "datatable", "dollar", "i18n"})
 _COMMAND_LOADS = {"popup": "popup", "input_group": "forms", "update_input": "forms",
                   "destroy_form": "forms"}  # and pin_* (forms), datatable_* (datatable)
 #: Output types that hold no other outputs and need no lazy module (the put_xxx() fast path).
-_PLAIN_OUTPUTS = frozenset({"text", "markdown", "code", "image", "link", "progressbar", "buttons"})
+_PLAIN_PREFIXES = tuple(f'{{"type":"{t}"' for t in ("text", "markdown", "code", "image", "link",
+                                                        "progressbar", "buttons"))
 # A script that uses `$` or `jQuery` needs our small `$` (static/js/dollar.js).
 _USES_DOLLAR = re.compile(r"\$|\bjQuery\b")
 _SCRIPT_TAG = re.compile(r"<script", re.I)
@@ -145,10 +146,8 @@ def command_loads(command: str, encoded: str) -> set:
 def output_loads(spec_json: str) -> set | None:
     """`command_loads` for an ``output`` command whose spec is the JSON text `spec_json` (None:
     nothing). A plain output (text, markdown...) is known by its type alone."""
-    if spec_json.startswith('{"type":"'):
-        end = spec_json.find('"', 9)
-        if spec_json[9:end] in _PLAIN_OUTPUTS:
-            return None
+    if spec_json.startswith(_PLAIN_PREFIXES):
+        return None
     return _spec_loads(spec_json, set()) or None
 
 
