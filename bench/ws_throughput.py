@@ -81,7 +81,7 @@ def main() -> None:
         print(f"{key:10s} ours {ours[field]:>12,.1f} {unit}  websockets {theirs[field]:>12,.1f} {unit}  "
               f"ratio {ratio:.2f}", flush=True)
     table = "\n".join([
-        f"## WebSocket echo throughput (issue 2)",
+        "## WebSocket echo throughput (issue 2)",
         "",
         f"`bench/.venv/bin/python bench/ws_throughput.py --n {args.n} --big-n {args.big_n} --repeat {args.repeat}`"
         f" — {datetime.date.today()}, {machine()}, websockets {version}, compression off on both, "

@@ -1,5 +1,4 @@
 """The first page is small and self-contained; big outputs render in linear time."""
-import time
 
 from playwright.sync_api import expect
 
@@ -94,11 +93,9 @@ def test_100000_lines(open_app):
         put_text("all written")
 
     page = open_app(app)
-    started = time.perf_counter()
-    expect(page.get_by_text("all written")).to_be_attached(timeout=120_000)
-    elapsed = time.perf_counter() - started
+    # However long the machine takes: no time limit here (bench/output_throughput.py times it).
+    page.get_by_text("all written").wait_for(state="attached", timeout=0)
     count = page.evaluate("document.getElementById('pywebio-scope-ROOT').childElementCount")
-    print(f"\n100,000 lines drawn in {elapsed:.1f}s (including the app's own time)")
     assert count == 100_001
     page.mouse.wheel(0, 10_000)   # the tab is alive and responsive
     expect(page.get_by_text("line 99999", exact=True)).to_be_attached()

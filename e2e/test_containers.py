@@ -1,5 +1,4 @@
 """Notices, collapse, scrollable, tabs, widget and the layouts row/column/grid."""
-import threading
 
 from playwright.sync_api import expect
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from pywebio_lite import datatable as dt
 from pywebio_lite.output import (JSFunction, datatable_insert, datatable_remove, datatable_update, put_datatable,
-                                 put_text, use_scope)
+                                 put_text)
 from pywebio_lite.session import hold
 
 PEOPLE = [

@@ -4,7 +4,6 @@ Screenshots land in e2e/screenshots/ (gitignored): the tour in light and dark, c
 viewport-high pieces, a popup, toasts, and the phone-width page.
 """
 import importlib.util
-import re
 from pathlib import Path
 
 import pytest

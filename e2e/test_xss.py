@@ -10,7 +10,7 @@ page as text, so a payload silently dropped does not pass for one that was escap
 import pytest
 from playwright.sync_api import Page, expect
 
-from pywebio_lite.input import (CHECKBOX, FLOAT, NUMBER, PASSWORD, TEXT, URL, actions, checkbox, file_upload,
+from pywebio_lite.input import (FLOAT, NUMBER, PASSWORD, TEXT, URL, actions, checkbox, file_upload,
                                 input, input_group, radio, select, slider, textarea)
 from pywebio_lite.output import (popup, put_button, put_buttons, put_code, put_collapse, put_column, put_error,
                                  put_file, put_grid, put_html, put_image, put_info, put_link, put_markdown,
@@ -138,7 +138,7 @@ def inputs_app():
             first[0] = False
             return ("name", H)  # an error message with the payload
 
-    data = input_group(H, [
+    input_group(H, [
         input(H, name="name", value=H, placeholder=H, help_text=H, datalist=[H], title=H,
               action=("Fill " + H, lambda set_value: set_value(H, label=H))),
         input(H, name="pw", type=PASSWORD, value=H, placeholder=H),

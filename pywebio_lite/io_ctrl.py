@@ -22,10 +22,9 @@ import json
 from typing import Any, Callable
 
 from .session import get_current_session
-from .session.base import current_binding
 from .utils import random_str
 
-__all__ = ["Output", "OutputList", "output_register_callback", "safely_destruct"]
+__all__ = ["Output", "OutputList", "destruct_on_error", "output_register_callback", "safely_destruct"]
 
 #: Output types that can be used as ``with put_xxx():`` (their content area becomes a scope).
 CONTAINER_TYPES = frozenset({"row", "column", "collapse", "scrollable", "alert", "loading"})
@@ -40,6 +39,25 @@ def _default(obj: Any) -> Any:
 
 
 _encode = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, default=_default).encode
+
+
+class destruct_on_error:
+    """``with destruct_on_error(children): return Output(...)``: if the block raises, every
+    Output inside ``children`` is marked as used (see ``safely_destruct``) before the error
+    goes on, so a parent that failed does not leave its children to be sent on their own."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __enter__(self) -> Any:
+        return self.value
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is not None:
+            safely_destruct(self.value)
+        return False
 
 
 def safely_destruct(value: Any) -> None:
@@ -155,8 +173,3 @@ def output_register_callback(callback: Callable[[Any], Any], **options) -> str:
     """Register a one-argument callback in the current session; returns its id."""
     session = get_current_session()
     return session.register_callback(callback, **options)
-
-
-def current_scope_stack() -> list[str]:
-    session, task_id = current_binding()
-    return session.scope_stack(task_id)

@@ -13,12 +13,11 @@ import functools
 import logging
 import warnings
 from collections.abc import Mapping
-from enum import Enum
 from typing import Any, Callable, Sequence
 
 from .clientlog import excerpt
 from .exceptions import PyWebIOWarning
-from .io_ctrl import Output, OutputList, output_register_callback, safely_destruct
+from .io_ctrl import Output, OutputList, destruct_on_error, output_register_callback
 from .session import get_current_session
 from .session.base import current_binding
 from .utils import check_dom_name_value, iscoroutinefunction, random_str
@@ -26,7 +25,7 @@ from .utils import check_dom_name_value, iscoroutinefunction, random_str
 logger = logging.getLogger("pywebio_lite.session")
 
 __all__ = ["Position", "OutputPosition", "remove", "scroll_to", "put_tabs", "put_scope", "put_text",
-           "put_html", "put_code", "put_markdown", "use_scope", "set_scope", "clear", "remove",
+           "put_html", "put_code", "put_markdown", "use_scope", "set_scope", "clear",
            "put_table", "put_buttons", "put_image", "put_file", "PopupSize", "popup", "put_button",
            "close_popup", "put_widget", "put_collapse", "put_link", "put_scrollable", "style",
            "put_column", "put_row", "put_grid", "span", "put_progressbar", "set_progressbar",
@@ -327,7 +326,7 @@ def put_table(tdata: Sequence, header: Sequence | None = None, scope=None,
     elif header:
         rows = [list(header)] + rows
     data, spans = [], {}
-    try:
+    with destruct_on_error(rows):
         for r, row in enumerate(rows):
             if isinstance(row, Mapping):
                 raise TypeError("put_table(): mixing dict rows and list rows")
@@ -342,9 +341,6 @@ def put_table(tdata: Sequence, header: Sequence | None = None, scope=None,
         if spans:
             fields["spans"] = spans
         return Output(_spec("table", scope, position, **fields))
-    except Exception:
-        safely_destruct(rows)
-        raise
 
 
 # ============================================================================ buttons, links, files
@@ -573,11 +569,8 @@ def put_loading(shape: str = "border", color: str = "dark", scope=None,
 # ============================================================================ containers
 def _alert(kind: str, contents: tuple, closable: bool, scope, position) -> Output:
     items = _contents(list(contents))
-    try:
+    with destruct_on_error(items):
         return Output(_spec("alert", scope, position, kind=kind, contents=items, closable=bool(closable) or None))
-    except Exception:
-        safely_destruct(items)
-        raise
 
 
 def put_info(*contents: Any, closable: bool = False, scope=None, position: int = OutputPosition.BOTTOM) -> Output:
@@ -604,11 +597,8 @@ def put_collapse(title: str, content: Any = (), open: bool = False, scope=None,
                  position: int = OutputPosition.BOTTOM) -> Output:
     """A collapsible section (``<details>``); usable as a context manager."""
     items = _contents(content)
-    try:
+    with destruct_on_error(items):
         return Output(_spec("collapse", scope, position, title=str(title), contents=items, open=bool(open) or None))
-    except Exception:
-        safely_destruct(items)
-        raise
 
 
 def put_scrollable(content: Any = (), height: int | tuple = 400, keep_bottom: bool = False, border: bool = True,
@@ -631,13 +621,10 @@ def put_scrollable(content: Any = (), height: int | tuple = 400, keep_bottom: bo
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
             raise TypeError(f"{name} must be a number of pixels or None")
     items = _contents(content)
-    try:
+    with destruct_on_error(items):
         return Output(_spec("scrollable", scope, position, contents=items, min_height=min_height,
                             max_height=max_height, keep_bottom=bool(keep_bottom) or None,
                             border=bool(border)))
-    except Exception:
-        safely_destruct(items)
-        raise
 
 
 def put_tabs(tabs: Sequence[Mapping], scope=None, position: int = OutputPosition.BOTTOM) -> Output:
@@ -649,22 +636,16 @@ def put_tabs(tabs: Sequence[Mapping], scope=None, position: int = OutputPosition
         if not isinstance(tab, Mapping) or "title" not in tab or "content" not in tab:
             raise ValueError("each tab must be a dict with 'title' and 'content'")
         items.append({"title": str(tab["title"]), "contents": _contents(tab["content"])})
-    try:
+    with destruct_on_error(items):
         return Output(_spec("tabs", scope, position, tabs=items))
-    except Exception:
-        safely_destruct(items)
-        raise
 
 
 def put_scope(name: str, content: Any = (), scope=None, position: int = OutputPosition.BOTTOM) -> Output:
     """A scope named `name` holding `content`."""
     check_dom_name_value(name, "name")
     items = _contents(content)
-    try:
+    with destruct_on_error(items):
         return Output(_spec("scope", scope, position, name=name, contents=items))
-    except Exception:
-        safely_destruct(items)
-        raise
 
 
 def put_widget(template: str, data: Mapping, scope=None, position: int = OutputPosition.BOTTOM) -> Output:
@@ -686,12 +667,9 @@ def put_widget(template: str, data: Mapping, scope=None, position: int = OutputP
             return f'<span data-pwl-slot="{len(slots) - 1}"></span>'
         return None
 
-    try:
+    with destruct_on_error(data):
         html = render_template(template, dict(data), embed=embed)
         return Output(_spec("widget", scope, position, html=html, slots=slots))
-    except Exception:
-        safely_destruct(data)
-        raise
 
 
 def _layout_items(content: Any, func: str) -> list:
@@ -704,22 +682,16 @@ def put_row(content: Sequence = (), size: str | None = None, scope=None,
             position: int = OutputPosition.BOTTOM) -> Output:
     """Outputs side by side. A None item is a 10px gap. `size` is a CSS grid-template-columns value."""
     items = _layout_items(content, "put_row")
-    try:
+    with destruct_on_error(items):
         return Output(_spec("row", scope, position, contents=items, size=size))
-    except Exception:
-        safely_destruct(items)
-        raise
 
 
 def put_column(content: Sequence = (), size: str | None = None, scope=None,
                position: int = OutputPosition.BOTTOM) -> Output:
     """Outputs stacked vertically. A None item is a 10px gap. `size` is a CSS grid-template-rows value."""
     items = _layout_items(content, "put_column")
-    try:
+    with destruct_on_error(items):
         return Output(_spec("column", scope, position, contents=items, size=size))
-    except Exception:
-        safely_destruct(items)
-        raise
 
 
 def put_grid(content: Sequence[Sequence], cell_width: str = "auto", cell_height: str = "auto",
@@ -731,7 +703,7 @@ def put_grid(content: Sequence[Sequence], cell_width: str = "auto", cell_height:
     if isinstance(content, (str, bytes)) or not isinstance(content, Sequence):
         raise TypeError("put_grid() content must be a 2-D list")
     cells, spans = [], {}
-    try:
+    with destruct_on_error(content):
         width = max((len(r) for r in content), default=0)
         for r, row in enumerate(content):
             if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
@@ -749,9 +721,6 @@ def put_grid(content: Sequence[Sequence], cell_width: str = "auto", cell_height:
         if spans:
             fields["spans"] = spans
         return Output(_spec("grid", scope, position, **fields))
-    except Exception:
-        safely_destruct(content)
-        raise
 
 
 def style(outputs: Output | Sequence[Output], css_style: str) -> Output | OutputList:
@@ -827,11 +796,8 @@ class popup:
         spec = {"title": str(title), "contents": items, "size": size,
                 "implicit_close": bool(implicit_close) and bool(closable), "closable": bool(closable),
                 "name": self.name}
-        try:
+        with destruct_on_error(items):
             get_current_session().send_task_command("popup", _encodable(spec))
-        except Exception:
-            safely_destruct(items)
-            raise
         self._scope = use_scope(self.name, create_scope=False)
 
     def __enter__(self) -> str:

@@ -13,11 +13,10 @@ from collections.abc import Coroutine
 from typing import Any, Callable, Sequence
 
 from . import input as _input
-from .input import InputItem, _Bad, parse_input_update_spec
+from .forms import FILE, BadValue, InputItem, parse_input_update_spec, resolve_files
 from .io_ctrl import Output, output_register_callback
 from .output import OutputPosition, _spec
 from .session import chose_impl, get_current_session
-from .session.uploads import UploadError
 
 logger = logging.getLogger("pywebio_lite.session")
 
@@ -120,10 +119,10 @@ def _decode(session, name: str, raw: Any, target, refused: Any = None) -> Any:
         return refused
     try:
         value = item.decode(raw)
-        if item.kind == "file":
-            value = _input._resolve_files(item, value, target) if target is not None else None
+        if item.kind == FILE:
+            value = resolve_files(item, value, target) if target is not None else None
         return value
-    except _Bad as e:
+    except BadValue as e:
         logger.warning("refused the value of pin %r: %s", name, e)
         return refused
 
@@ -142,7 +141,7 @@ def get_pin_values(names: Sequence[str]):
     """[C] The values of several pins in one round trip: {name: value}; pins not in the page are left out."""
     names = _names(names)
     session = get_current_session()
-    files = {n: session.pins[n].limits for n in names if n in session.pins and session.pins[n].kind == "file"}
+    files = {n: session.pins[n].limits for n in names if n in session.pins and session.pins[n].kind == FILE}
     target = session.open_upload_target(files) if files else None
     spec = {"names": names}
     if target is not None:
@@ -151,9 +150,9 @@ def get_pin_values(names: Sequence[str]):
         session.send_task_command("pin_values", spec)
         while True:
             event = yield
-            if event["event"] == "js_yield":
+            if event.event == "js_yield":
                 break
-        data = event["data"]
+        data = event.data
         if not isinstance(data, dict):
             logger.warning("refused pin values that are not an object")
             return {}
@@ -200,9 +199,9 @@ def pin_wait_change(*names: str, timeout: float | None = None):
         session.send_task_command("pin_wait", {"names": names, "timeout": timeout})
         while True:
             event = yield
-            if event["event"] == "js_yield":
+            if event.event == "js_yield":
                 break
-        data = event["data"]
+        data = event.data
         if data is None:
             return None
         if not isinstance(data, dict) or data.get("name") not in names:

@@ -85,7 +85,7 @@ class TestFiles:
         body = r.body.decode()
         assert "// js/connection.js" in body and "// js/main.js" in body
         assert "\nimport {" not in body and "export default" not in body
-        assert body.rstrip().endswith("};") and "export { " in body
+        assert body.rstrip().endswith("};") and "export {" in body
         assert len(body) < 0.7 * sum(os.path.getsize(os.path.join(STATIC_PATH, rel))
                                      for rel in assets.linked_core())
 
@@ -180,3 +180,48 @@ class TestDiskCache:
         monkeypatch.delenv("PYWEBIO_LITE_CACHE_DIR")
         monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere")
         assert assets.cache_dir() == "/somewhere/pywebio_lite"
+
+
+def _static_imports() -> dict:
+    """Every source module of static/js and the modules it imports statically."""
+    root = os.path.join(STATIC_PATH, "js")
+    graph = {}
+    for folder, _, files in os.walk(root):
+        for name in files:
+            if not name.endswith(".js"):
+                continue
+            path = os.path.join(folder, name)
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            graph[os.path.relpath(path, root)] = [
+                os.path.normpath(os.path.join(os.path.relpath(folder, root), target))
+                for target in re.findall(r"""^import\s+(?:[^'"]*?\bfrom\s+)?['"](\.[^'"]+)['"]""", text, re.M)]
+    return graph
+
+
+def test_the_module_graph_has_no_import_cycle():
+    graph = _static_imports()
+    assert "render.js" in graph and "renderers/index.js" in graph
+
+    def cycle_from(start):
+        stack, seen = [(start, [start])], set()
+        while stack:
+            node, path = stack.pop()
+            for dep in graph.get(node, ()):
+                if dep == start:
+                    return path + [dep]
+                if dep not in seen:
+                    seen.add(dep)
+                    stack.append((dep, path + [dep]))
+        return None
+
+    assert [cycle_from(m) for m in graph if cycle_from(m)] == []
+
+
+def test_render_is_a_registry_that_imports_no_renderer():
+    graph = _static_imports()
+    assert not any(dep.startswith("renderers") for dep in graph["render.js"])
+    assert "renderers/index.js" in graph["main.js"]
+    # Every built-in renderer file is registered by renderers/index.js.
+    builtin = {m for m in graph if m.startswith("renderers/")} - {"renderers/index.js", "renderers/datatable.js"}
+    assert builtin == set(graph["renderers/index.js"]) - {"render.js"}

@@ -25,7 +25,7 @@ from pywebio_lite.protocol import app as app_protocol
 from pywebio_lite.protocol.deflate import Deflate, DeflateError, negotiate, parse_extensions
 from pywebio_lite.protocol.http import (BodyData, ParseError, RequestComplete, RequestHead,
                                         RequestParser)
-from pywebio_lite.protocol.websocket import (CloseReceived, Message, Ping, Pong, State,
+from pywebio_lite.protocol.websocket import (CloseReceived, Message, Ping, Pong,
                                              WebSocketProtocol)
 from pywebio_lite.template import render_template
 

@@ -569,3 +569,33 @@ class TestRequestObject:
         assert req.keep_alive and req.remote is None and req.body == b""
         assert req.content_length is None
         assert "GET /a?b=c" in repr(req)
+
+
+class TestVocabulary:
+    """The parser's states are an enum, its events dataclasses, its field syntax shared."""
+
+    def test_states_are_an_enum_that_reads_as_strings(self):
+        from pywebio_lite.protocol.http import BODY_STATES, ParserState
+        parser = RequestParser()
+        assert parser.state is ParserState.HEAD and parser.state == "head"
+        parser.feed(b"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\n")
+        assert parser.state is ParserState.BODY and parser.state in BODY_STATES
+        assert ParserState.HEAD not in BODY_STATES and ParserState.UPGRADED not in BODY_STATES
+
+    def test_events_are_dataclasses(self):
+        import dataclasses
+        events = RequestParser().feed(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n")
+        assert [type(e).__name__ for e in events] == ["RequestHead", "RequestComplete"]
+        assert all(dataclasses.is_dataclass(e) for e in events)
+        assert events[0] == RequestHead(events[0].request)
+
+    @pytest.mark.parametrize("name, ok", [("X-A", True), ("a!#$%&'*+-.^_`|~9", True), ("", False),
+                                          ("a b", False), ("a:b", False), ("é", False), (None, False)])
+    def test_is_token(self, name, ok):
+        from pywebio_lite.protocol.http.syntax import is_token
+        assert is_token(name) is ok
+
+    def test_list_elements(self):
+        from pywebio_lite.protocol.http.syntax import has_bad_value, list_elements
+        assert list_elements(["Upgrade, ,KEEP-alive ", "\tclose"]) == ["upgrade", "keep-alive", "close"]
+        assert has_bad_value("a\r\nb") and has_bad_value("\x7f") and not has_bad_value("a\tb é")

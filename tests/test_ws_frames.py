@@ -17,7 +17,7 @@ from pywebio_lite.protocol.websocket import (
     WebSocketProtocol,
     apply_mask,
 )
-from test_ws_helpers import MASK, binary, close_code_of, close_payload, frame, header, text, unmasked, xor
+from ws_frames_util import MASK, binary, close_code_of, close_payload, frame, header, text, unmasked, xor
 
 
 def server(**kw) -> WebSocketProtocol:
@@ -949,3 +949,48 @@ class TestMaxSize:
     def test_no_limit(self):
         payload = os.urandom(3 << 20)
         assert server(max_message_size=None).receive_data(binary(payload)) == [Message(payload)]
+
+
+class TestFrameHeaders:
+    """protocol/frames.py: the one builder and reader of frame headers (RFC 6455 §5.2)."""
+
+    @pytest.mark.parametrize("length", [0, 1, 125, 126, 127, 0xFFFF, 0x10000, 1 << 40])
+    @pytest.mark.parametrize("mask", [None, MASK])
+    def test_build_then_parse(self, length, mask):
+        from pywebio_lite.protocol.frames import build_header, parse_header
+        head = build_header(0x82, length, mask)
+        # The same bytes as the naive reference encoder of the tests.
+        assert head == header(0x82, length, masked=mask is not None) + (mask or b"")
+        b0, b1, got, start = parse_header(head, 0, len(head))
+        assert (b0, got, bool(b1 & 0x80)) == (0x82, length, mask is not None)
+        assert head[start:] == (mask or b"")
+
+    @pytest.mark.parametrize("length", [126, 0x10000])
+    def test_incomplete_length_field(self, length):
+        from pywebio_lite.protocol.frames import build_header, parse_header
+        head = build_header(0x81, length)
+        for cut in range(len(head)):
+            assert parse_header(head, 0, cut) is None
+
+    @pytest.mark.parametrize("raw, reason", [
+        (b"\x82\x7e\x00\x7d", "non-minimal"),
+        (b"\x82\x7f" + (0xFFFF).to_bytes(8, "big"), "non-minimal"),
+        (b"\x82\x7f" + (1 << 63).to_bytes(8, "big"), "most significant bit"),
+    ])
+    def test_bad_length_encodings(self, raw, reason):
+        from pywebio_lite.protocol.frames import FrameError, parse_header
+        with pytest.raises(FrameError) as info:
+            parse_header(raw, 0, len(raw))
+        assert info.value.code == CloseCode.PROTOCOL_ERROR and reason in info.value.reason
+
+    def test_int_aliases_come_from_the_enums(self):
+        from pywebio_lite.protocol import frames
+        assert type(frames.OP_TEXT) is int and frames.OP_TEXT == Opcode.TEXT
+        assert frames.FIN_TEXT == 0x80 | Opcode.TEXT and frames.FIN_CLOSE == 0x88
+        assert type(frames.PROTOCOL_ERROR) is int and frames.PROTOCOL_ERROR == CloseCode.PROTOCOL_ERROR
+
+    def test_close_codes_reach_the_app_as_ints(self):
+        p = server()
+        events = p.receive_data(frame(0x88, (1002).to_bytes(2, "big")))
+        assert type(events[-1].code) is int and type(p.close_code) is int
+        assert type(server().receive_eof()[0].code) is int  # 1006: no close frame came

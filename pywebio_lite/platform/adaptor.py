@@ -97,10 +97,12 @@ class SessionConnection:
     """
 
     def __init__(self, app: Callable, session_info: dict, *, debug: bool = False,
-                 reconnect_timeout: float = 0, registry: SessionRegistry | None = None):
+                 reconnect_timeout: float = 0, registry: SessionRegistry | None = None,
+                 max_payload_size: int | None = None):
         self.app = app
         self.session_info = session_info
         self.debug = debug
+        self.max_payload_size = max_payload_size  # the server's setting, for the session's uploads
         self.reconnect_timeout = reconnect_timeout or 0
         self.registry = registry if self.reconnect_timeout else None
         # Unguessable; behind several workers it starts with this worker's id (platform/workers.py)
@@ -124,6 +126,8 @@ class SessionConnection:
                       history_chars=REPLAY_CHARS if self.registry is not None else 0)
         if self.debug:
             session.debug = True
+        if self.max_payload_size is not None:
+            session.max_payload_size = self.max_payload_size
         return session
 
     def on_message(self, data) -> None:

@@ -20,7 +20,6 @@ import sys
 import threading
 import traceback
 from pathlib import Path
-from typing import Callable
 
 from .page import make_applications
 

@@ -25,7 +25,7 @@ from typing import Callable
 from urllib.parse import quote
 
 from ..protocol.http import Response
-from ..session.base import Session, claim_server_mode
+from ..session.base import claim_server_mode
 from ..utils import parse_file_size
 from .adaptor import SessionConnection
 from .auth import make_auth
@@ -261,14 +261,12 @@ def make_webio_app(applications, *, backend: str, cdn=True, reconnect_timeout=No
     claim_server_mode()  # PyWebIO's error if script mode has begun
     if os.environ.get("PYWEBIO_DEBUG"):
         debug = True
-    if debug:
-        Session.debug = True
     size = parse_file_size(max_payload_size, name="max_payload_size")
     text_size = min(parse_file_size(max_text_message_size, name="max_text_message_size"), size)
     webio = WebIOApp(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                      check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout,
                      auth=make_auth(auth, check_auth, auth_realm), trusted_proxies=trusted_proxies,
-                     allowed_hosts=allowed_hosts, max_text_size=text_size)
+                     allowed_hosts=allowed_hosts, max_text_size=text_size, max_payload_size=size)
     webio.backend = backend
     return ASGIApp(webio, max_payload_size=size, max_text_size=text_size)
 

@@ -328,10 +328,16 @@ def _rebased(rel: str, body: bytes, validator: str, prefix: str) -> tuple[bytes,
 
 
 def serve_frontend(request, rel_path: str, rebase: str | None = None):
-    """Answer a request for the package's frontend file `rel_path` (already percent-decoded).
+    """Answer a request for the package's frontend file `rel_path` (already percent-decoded): a
+    `DeferredResponse`, made (linking, compacting, reading) off the event loop by the server.
 
     `rebase`: the files are served through one URL's query (``./tool?_pwl_file=``, see
     `WebIOApp.page_base`); module references are rewritten to that form (`rebase_imports`)."""
+    from ..server.static import DeferredResponse
+    return DeferredResponse(lambda: _serve_frontend_now(request, rel_path, rebase))
+
+
+def _serve_frontend_now(request, rel_path: str, rebase: str | None = None):
     from ..server.static import content_type, resolve_static, serve_bytes, serve_static
     if request.method in ("GET", "HEAD"):
         plan = linked_plan() if rel_path.endswith((".js", ".css")) else None

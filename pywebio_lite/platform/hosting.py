@@ -18,7 +18,7 @@ import re
 from typing import Awaitable, Callable
 from urllib.parse import quote
 
-from ..session.base import Session, claim_server_mode
+from ..session.base import claim_server_mode
 from ..utils import parse_file_size
 from .adaptor import SessionConnection
 from .server import DEFAULT_MAX_TEXT_MESSAGE, WebIOApp
@@ -37,12 +37,10 @@ def make_webio_app(applications, *, backend: str, cdn=True, reconnect_timeout=No
     claim_server_mode()  # PyWebIO's error if script mode has begun
     if os.environ.get("PYWEBIO_DEBUG"):
         debug = True
-    if debug:
-        Session.debug = True
     size = parse_file_size(max_payload_size, name="max_payload_size")
     app = WebIOApp(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                    check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout,
-                   max_text_size=min(size, parse_file_size(DEFAULT_MAX_TEXT_MESSAGE)))
+                   max_text_size=min(size, parse_file_size(DEFAULT_MAX_TEXT_MESSAGE)), max_payload_size=size)
     app.backend = backend
     return app
 

@@ -292,7 +292,7 @@ def _names_in_braces(mod: _Module, i: int, what: str) -> tuple[list[tuple[str, s
 
 
 def _parse_import(mod: _Module, start: int) -> int:
-    toks, n = mod.tokens, len(mod.tokens)
+    toks = mod.tokens
     i = _significant(toks, start + 1)
     names: list[str] = []
     default = None
@@ -456,7 +456,10 @@ def link(entry: str, read: Callable[[str], str], *, compact: Callable | None = N
         rel = posixpath.relpath(target, here or ".")
         return "'" + (rel if rel.startswith("../") else "./" + rel) + "'"
 
-    parts = [f"import {{ {', '.join(names)} }} from {spec(target)};\n" for target, names in outside.items()]
+    # Compacted output lists names without spaces (every byte of the linked core counts).
+    sep, open_, close_ = (",", "{", "}") if compact else (", ", "{ ", " }")
+    parts = [f"import {open_}{sep.join(names)}{close_} from {spec(target)};\n"
+             for target, names in outside.items()]
     for path in order:
         mod = mods[path]
         toks = list(mod.tokens)
@@ -468,6 +471,6 @@ def link(entry: str, read: Callable[[str], str], *, compact: Callable | None = N
         parts.append(f"// {path}\n{body.strip()}\n")
     # A name re-exported (`export { formatSize }` of an import) is exported once.
     exports = sorted({name for path in order for name in mods[path].exports if name != "default"})
-    parts.append("export { " + ", ".join(exports) + " };\n")
+    parts.append(f"export {open_}{sep.join(exports)}{close_};\n")
     with_default = frozenset(path for path in order if "default" in mods[path].exports)
     return Linked("".join(parts), order, exports, with_default)

@@ -89,7 +89,7 @@ class PathDeployApp(WebIOApp):
         info = make_session_info(request, backend="pywebio_lite", protocol="websocket",
                                  forwarded=self.forwarded(request))
         return SessionConnection(app, info, debug=self.debug, reconnect_timeout=self.reconnect_timeout,
-                                 registry=self.sessions)
+                                 registry=self.sessions, max_payload_size=self.max_payload_size)
 
 
 def make_path_server(base, port: int = 0, host: str = "", index=True, static_dir: str | None = None,

@@ -17,7 +17,7 @@ from typing import Callable
 from ..clientlog import excerpt
 from ..protocol.http import Request, Response
 from ..server import Server, check_allowed_hosts, host_allowed, origin_allowed, serve_static
-from ..session.base import Session, claim_server_mode
+from ..session.base import claim_server_mode
 from ..utils import parse_file_size
 from .adaptor import (DEFAULT_RECONNECT_TIMEOUT, SessionConnection, SessionGone, SessionRegistry,
                       make_session_info, peer_ip)
@@ -53,7 +53,8 @@ class WebIOApp:
     def __init__(self, applications, *, cdn=True, static_dir: str | None = None,
                  allowed_origins: list[str] | None = None, check_origin: Callable[[str], bool] | None = None,
                  debug: bool = False, reconnect_timeout: float | None = None, auth: BasicAuth | None = None,
-                 trusted_proxies=None, max_text_size: int | None = None, allowed_hosts: list[str] | None = None):
+                 trusted_proxies=None, max_text_size: int | None = None, allowed_hosts: list[str] | None = None,
+                 max_payload_size: int | None = None):
         self.apps = make_applications(applications)
         self.static_root = Path(STATIC_PATH)
         self.user_static = Path(static_dir).resolve() if static_dir else None
@@ -80,6 +81,8 @@ class WebIOApp:
         self.sessions = SessionRegistry()  # the sessions a page may reconnect to
         #: the server's text message limit, told to the page (see make_server)
         self.max_text_size = max_text_size
+        #: the server's max_payload_size (bytes), the sessions' upload limit (see make_server)
+        self.max_payload_size = max_payload_size
         self._pages: dict[str, bytes] = {}
         if auth is not None and not isinstance(auth, BasicAuth):
             raise TypeError("auth must be a BasicAuth (see platform.auth.make_auth)")
@@ -236,7 +239,8 @@ class WebIOApp:
         info = make_session_info(request, backend=self.backend, protocol="websocket",
                                  forwarded=self.forwarded(request))
         return SessionConnection(self.app_for(request), info, debug=self.debug,
-                                 reconnect_timeout=self.reconnect_timeout, registry=self.sessions)
+                                 reconnect_timeout=self.reconnect_timeout, registry=self.sessions,
+                                 max_payload_size=self.max_payload_size)
 
 
 def _method_not_allowed(allow: str = "GET, HEAD") -> Response:
@@ -344,8 +348,6 @@ def server_for(make_app: Callable[..., WebIOApp], *, port: int = 0, host: str = 
     if remote_access:  # opened by run_server once the server listens; a bad value fails now
         from .remote_access import parse_service
         parse_service(remote_access)
-    if debug:
-        Session.debug = True
     app = make_app(cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                    check_origin=check_origin, debug=debug, reconnect_timeout=reconnect_timeout,
                    auth=auth, trusted_proxies=trusted_proxies, allowed_hosts=allowed_hosts)
@@ -360,6 +362,7 @@ def server_for(make_app: Callable[..., WebIOApp], *, port: int = 0, host: str = 
     text_size = min(parse_file_size(settings.pop("max_text_message_size", DEFAULT_MAX_TEXT_MESSAGE),
                                     name="max_text_message_size"), size)
     app.max_text_size = text_size
+    app.max_payload_size = size
     return Server(app, host=host, port=port, ssl=tls, max_message_size=size, max_text_message_size=text_size,
                   **settings)
 

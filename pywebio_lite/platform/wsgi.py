@@ -120,7 +120,7 @@ def make_app(applications, *, backend: str, cdn=True, static_dir=None, allowed_o
     from .server import DEFAULT_MAX_TEXT_MESSAGE, WebIOApp
     size = parse_file_size(max_payload_size, name="max_payload_size")
     app = WebIOApp(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
-                   check_origin=check_origin, debug=debug)
+                   check_origin=check_origin, debug=debug, max_payload_size=size)
     app.max_text_size = min(parse_file_size(DEFAULT_MAX_TEXT_MESSAGE, name="max_text_message_size"), size)
     app.enable_polling(backend=backend, session_expire_seconds=session_expire_seconds,
                        session_cleanup_interval=session_cleanup_interval, max_body=size,

@@ -4,7 +4,7 @@ Pure code: JSON text in, checked events out; commands in, numbered frames out.
 
 Server → browser, one text frame per batch::
 
-    {"seq": 7, "ack": 3, "commands": [{"command": "output", "task_id": "main-1", "spec": {...}}, ...]}
+    {"seq": 7, "ack": 3, "load": ["forms"], "commands": [{"command": "output", ...}, ...]}
 
 Commands produced in the same instant leave together in one frame. Every frame carries a sequence
 number (1, 2, 3...) so that a browser that reconnects can say which frame it saw last and the
@@ -16,6 +16,8 @@ Browser → server, one text frame per batch of events::
 
 ``ack`` is the last server frame the page has applied (the server may forget older history);
 ``seq`` numbers the browser's frames so a replayed frame is applied only once (`Inbox`).
+``load`` names the lazily loaded frontend modules the page must have before it applies the frame
+(`LOADS`; `command_loads`/`output_loads` find them when a command is queued).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from collections import deque
 from typing import Any
 
 __all__ = [
+    "LOADS", "command_loads", "output_loads",
     "EVENT_NAMES", "ClientEvent", "FrameError", "encode_command", "Outbox", "Inbox",
     "parse_client_frame", "UploadChunk", "parse_upload_chunk", "MAX_JSON_DEPTH",
     "MAX_FRAME_EVENTS", "MAX_JSON_CONTAINERS", "json_shape_error", "nesting_exceeds",
@@ -95,19 +98,70 @@ _encoder = json.JSONEncoder(separators=(",", ":"), ensure_ascii=True, check_circ
 _encode = _encoder.encode
 
 
+# -- lazily loaded frontend modules (docs/protocol.md §2, "load") ------------------------------
+
+#: The names a frame's "load" list may hold: the frontend modules loaded on first use.
+LOADS = frozenset({"popup", "forms", "combo", "datatable", "dollar", "i18n"})
+_COMMAND_LOADS = {"popup": "popup", "input_group": "forms", "update_input": "forms",
+                  "destroy_form": "forms"}  # and pin_* (forms), datatable_* (datatable)
+#: Output types that hold no other outputs and need no lazy module (the put_xxx() fast path).
+_PLAIN_PREFIXES = tuple(f'{{"type":"{t}"' for t in ("text", "markdown", "code", "image", "link",
+                                                        "progressbar", "buttons"))
+# A script that uses `$` or `jQuery` needs our small `$` (static/js/dollar.js).
+_USES_DOLLAR = re.compile(r"\$|\bjQuery\b")
+_SCRIPT_TAG = re.compile(r"<script", re.I)
+
+
+def _spec_loads(text: str, loads: set) -> set:
+    """Add what the outputs inside the JSON text `text` need (pins, data grids, html scripts)."""
+    if '"type":"pin"' in text:
+        loads.add("forms")
+    if '"native":false' in text:
+        loads.add("combo")  # a searchable select (static/js/forms/combo.js)
+    if '"type":"datatable"' in text:
+        loads.add("datatable")
+    if '"type":"html"' in text and _SCRIPT_TAG.search(text) and _USES_DOLLAR.search(text):
+        loads.add("dollar")
+    return loads
+
+
+def command_loads(command: str, encoded: str) -> set:
+    """The lazy modules (`LOADS`) the page needs for the encoded command `encoded`."""
+    loads = set()
+    name = _COMMAND_LOADS.get(command)
+    if name is not None:
+        loads.add(name)
+    elif command.startswith("pin_"):
+        loads.add("forms")
+    elif command.startswith("datatable_"):
+        loads.add("datatable")
+    elif command == "run_script":
+        if _USES_DOLLAR.search(encoded):
+            loads.add("dollar")
+    elif command == "set_env" and '"language"' in encoded:
+        loads.add("i18n")
+    return _spec_loads(encoded, loads)
+
+
+def output_loads(spec_json: str) -> set | None:
+    """`command_loads` for an ``output`` command whose spec is the JSON text `spec_json` (None:
+    nothing). A plain output (text, markdown...) is known by its type alone."""
+    if spec_json.startswith(_PLAIN_PREFIXES):
+        return None
+    return _spec_loads(spec_json, set()) or None
+
+
 def encode_command(command: str, spec: Any = None, task_id: str | None = None) -> str:
     """One command as JSON text, ready to be put in a frame. Raises TypeError for data JSON cannot hold."""
-    if task_id is None:
-        return '{"command":' + _encode(command) + ',"spec":' + _encode(spec) + "}"
-    return ('{"command":' + _encode(command) + ',"task_id":' + _encode(task_id)
-            + ',"spec":' + _encode(spec) + "}")
+    return encode_command_with_spec_json(command, _encode(spec), task_id)
 
 
 def encode_command_with_spec_json(command: str, spec_json: str, task_id: str | None = None) -> str:
     """Like `encode_command`, for a spec that is already JSON text (outputs encode theirs early)."""
-    if task_id is None:
-        return '{"command":' + _encode(command) + ',"spec":' + spec_json + "}"
-    return '{"command":' + _encode(command) + ',"task_id":' + _encode(task_id) + ',"spec":' + spec_json + "}"
+    head = '{"command":' + _encode(command)
+    if task_id is not None:
+        head += ',"task_id":' + _encode(task_id)
+    return head + ',"spec":' + spec_json + "}"
 
 
 class Outbox:
@@ -122,7 +176,7 @@ class Outbox:
         history_chars: how much sent text is kept for replay after a reconnect (0 = none).
     """
 
-    __slots__ = ("_pending", "_pending_chars", "_seq", "_history", "_history_chars",
+    __slots__ = ("_pending", "_pending_chars", "_seq", "_history", "_history_chars", "_loads",
                  "max_frame_commands", "max_frame_chars", "history_chars", "acked")
 
     def __init__(self, *, max_frame_commands: int = 2000, max_frame_chars: int = 1 << 20,
@@ -132,13 +186,20 @@ class Outbox:
         self._seq = 0
         self._history: deque[tuple[int, str]] = deque()
         self._history_chars = 0
+        self._loads: set | None = None  # lazy modules the waiting commands need
         self.max_frame_commands = max_frame_commands
         self.max_frame_chars = max_frame_chars
         self.history_chars = history_chars
         self.acked = 0
 
-    def add(self, encoded: str) -> bool:
-        """Queue one encoded command. Returns True if the outbox was empty before (time to flush)."""
+    def add(self, encoded: str, loads=None) -> bool:
+        """Queue one encoded command, which needs the lazy modules `loads` (see `command_loads`).
+        Returns True if the outbox was empty before (time to flush)."""
+        if loads:
+            if self._loads is None:
+                self._loads = set(loads)
+            else:
+                self._loads.update(loads)
         was_empty = not self._pending
         self._pending.append(encoded)
         self._pending_chars += len(encoded)
@@ -181,6 +242,11 @@ class Outbox:
             self._pending_chars -= chars
         self._seq += 1
         head = '{"seq":' + str(self._seq) + (',"ack":' + str(ack) if ack else "")
+        if self._loads is not None:
+            # Named in the first frame taken after the commands that need them were queued: a
+            # module is then loaded before (or with) the frame that uses it, never after.
+            head += ',"load":' + _encode(sorted(self._loads))
+            self._loads = None
         frame = head + ',"commands":[' + ",".join(batch) + "]}"
         if self.history_chars:
             self._remember(self._seq, frame)

@@ -257,7 +257,7 @@ def parse_extensions(value: str) -> list[tuple[str, list[tuple[str, str | None]]
 
     while True:
         pos = skip_ows(pos)
-        if pos < end and value[pos] == ",":  # RFC 7230 §7: empty list elements are allowed
+        if pos < end and value[pos] == ",":  # RFC 9110 §5.6.1: empty list elements are allowed
             pos += 1
             continue
         if pos >= end:
@@ -339,7 +339,7 @@ def negotiate(
     """Server side of RFC 7692 §5: accept the first acceptable permessage-deflate offer.
 
     ``offer`` is the client's Sec-WebSocket-Extensions value (several header lines may be given as
-    a list; RFC 7230 §3.2.2 lets us join them with commas). Returns ``(response_value, Deflate)``
+    a list; RFC 9110 §5.3 lets us join them with commas). Returns ``(response_value, Deflate)``
     to put in our Sec-WebSocket-Extensions header, or ``(None, None)`` when compression is
     disabled, not offered, or no offer is acceptable (the handshake then goes on without it).
 

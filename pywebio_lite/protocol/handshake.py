@@ -4,12 +4,13 @@
 
 The request is duck-typed (``pywebio_lite.protocol.http.Request`` fits): ``.method``,
 ``.version`` (like ``"HTTP/1.1"``) and ``.headers`` with case-insensitive ``.get(name)`` and
-``.get_all(name)``.
+``.get_all(name)``. Tokens, field values and list headers are read with the RFC 9110 helpers of
+``pywebio_lite.protocol.http.syntax``.
 
 Status codes chosen for a refused handshake:
 
 * 426 Upgrade Required when the request carries no ``Upgrade`` header at all (a plain GET sent to
-  a WebSocket endpoint; RFC 7231 §6.5.15 asks for an ``Upgrade`` header in the response), and
+  a WebSocket endpoint; RFC 9110 §15.5.22 asks for an ``Upgrade`` header in the response), and
   when ``Sec-WebSocket-Version`` is missing or not 13 (RFC 6455 §4.2.2 / §4.4, with
   ``Sec-WebSocket-Version: 13`` in the response).
 * 400 Bad Request for everything else (RFC 6455 §4.2.1): wrong method or HTTP version, an
@@ -24,6 +25,8 @@ import binascii
 import hashlib
 import re
 
+from .http.syntax import has_bad_value, is_token, list_elements
+
 __all__ = [
     "GUID",
     "HandshakeError",
@@ -36,8 +39,6 @@ __all__ = [
 # RFC 6455 §1.3: the globally unique identifier appended to the key.
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+\Z")  # RFC 7230 §3.2.6
-_BAD_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # RFC 7230 §3.2: no CR, LF or controls
 _VERSION = re.compile(r"HTTP/(\d+)\.(\d+)\Z")
 
 
@@ -71,14 +72,8 @@ def _header_values(headers, name: str) -> list:
 
 
 def _tokens(headers, name: str) -> set:
-    """The lower-cased comma-separated elements of every line of a list header (RFC 7230 §7)."""
-    result = set()
-    for value in _header_values(headers, name):
-        for item in value.split(","):
-            item = item.strip(" \t").lower()
-            if item:
-                result.add(item)
-    return result
+    """The lower-cased comma-separated elements of every line of a list header (RFC 9110 §5.6.1)."""
+    return set(list_elements(_header_values(headers, name)))
 
 
 def is_upgrade_request(request) -> bool:
@@ -150,7 +145,7 @@ def build_accept_response(key: str, *, extensions: str | None = None, extra_head
         f"Sec-WebSocket-Accept: {accept_key(key)}",
     ]
     if extensions is not None:
-        if not isinstance(extensions, str) or _BAD_VALUE.search(extensions):
+        if not isinstance(extensions, str) or has_bad_value(extensions):
             raise ValueError("extensions must be a str without control characters")
         lines.append(f"Sec-WebSocket-Extensions: {extensions}")
     for item in extra_headers:
@@ -159,8 +154,8 @@ def build_accept_response(key: str, *, extensions: str | None = None, extra_head
         except (TypeError, ValueError):
             raise ValueError("extra_headers must hold (name, value) pairs") from None
         name, value = str(name), str(value)
-        # Refuse header injection: a name is a token, a value has no CR/LF (RFC 7230 §3.2).
-        if not _TOKEN.match(name) or _BAD_VALUE.search(value):
+        # Refuse header injection: a name is a token, a value has no CR/LF (RFC 9110 §5.1, §5.5).
+        if not is_token(name) or has_bad_value(value):
             raise ValueError(f"extra_headers has an invalid header: {name!r}")
         lines.append(f"{name}: {value}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

@@ -1,4 +1,8 @@
-"""RFC 6455 WebSocket framing and the connection state machine, sans-I/O.
+"""The RFC 6455 WebSocket connection state machine, sans-I/O.
+
+Frame headers are built and read in ``frames.py`` (which also names the opcodes and close codes),
+payloads are unmasked in ``masking.py``, compression is ``deflate.py``; this module holds the
+connection: message assembly, control frames, limits, the closing handshake.
 
 ``WebSocketProtocol`` takes bytes (``receive_data``, ``receive_eof``) and returns events
 (``Message``, ``Ping``, ``Pong``, ``CloseReceived``); what it wants to send accumulates until
@@ -35,15 +39,25 @@ from __future__ import annotations
 
 import enum
 import os
-import struct
 from codecs import utf_8_decode as _utf8_decode
 from dataclasses import dataclass
+from typing import Union
 
 from .deflate import Deflate, DeflateError, InflateLimitError
+from .frames import (
+    ABNORMAL, FIN, FIN_BINARY, FIN_CLOSE, FIN_PING, FIN_PONG, FIN_TEXT, INVALID_DATA, LEN_16,
+    MASK_BIT, MESSAGE_TOO_BIG, NO_STATUS, NORMAL, OP_BINARY, OP_CLOSE, OP_CONT, OP_PING, OP_PONG,
+    OP_TEXT, OPCODE_BITS, PROTOCOL_ERROR, RSV1, RSV_BITS, SHORT_HEADERS, CloseCode, FrameError,
+    Opcode, build_header, is_valid_close_code, parse_header,
+)
+from .masking import apply_mask
+from .masking import unmask as _unmask
+from .masking import unmask_into as _unmask_into
 
 __all__ = [
     "CloseCode",
     "CloseReceived",
+    "Event",
     "Message",
     "Opcode",
     "Ping",
@@ -53,46 +67,6 @@ __all__ = [
     "apply_mask",
     "is_valid_close_code",
 ]
-
-
-class Opcode(enum.IntEnum):
-    """RFC 6455 §5.2 / §11.8 opcodes."""
-
-    CONT = 0x0
-    TEXT = 0x1
-    BINARY = 0x2
-    CLOSE = 0x8
-    PING = 0x9
-    PONG = 0xA
-
-
-class CloseCode(enum.IntEnum):
-    """RFC 6455 §7.4.1 / §11.7 status codes (1012-1014 from the IANA registry)."""
-
-    NORMAL = 1000
-    GOING_AWAY = 1001
-    PROTOCOL_ERROR = 1002
-    UNSUPPORTED_DATA = 1003
-    NO_STATUS = 1005
-    ABNORMAL = 1006
-    INVALID_DATA = 1007
-    POLICY_VIOLATION = 1008
-    MESSAGE_TOO_BIG = 1009
-    MANDATORY_EXTENSION = 1010
-    INTERNAL_ERROR = 1011
-    SERVICE_RESTART = 1012
-    TRY_AGAIN_LATER = 1013
-    BAD_GATEWAY = 1014
-    TLS_HANDSHAKE = 1015
-
-
-def is_valid_close_code(code: int) -> bool:
-    """May ``code`` appear in a close frame on the wire? (RFC 6455 §7.4.1, §7.4.2)
-
-    1005, 1006 and 1015 are for local reporting only; 1004 is reserved; 1016-2999 are reserved
-    for future RFCs; 3000-4999 belong to libraries and applications.
-    """
-    return 1000 <= code <= 1003 or 1007 <= code <= 1014 or 3000 <= code <= 4999
 
 
 # -- events -----------------------------------------------------------------------------------
@@ -128,6 +102,10 @@ class CloseReceived:
     reason: str
 
 
+#: What ``receive_data`` and ``receive_eof`` return a list of.
+Event = Union[Message, Ping, Pong, CloseReceived]
+
+
 class State(enum.Enum):
     """OPEN, then CLOSING once our close frame is queued, then CLOSED when both close frames have
     been exchanged, the connection was failed, or the TCP stream ended."""
@@ -137,103 +115,7 @@ class State(enum.Enum):
     CLOSED = 3
 
 
-# -- masking: RFC 6455 §5.3 ---------------------------------------------------------------------
-#
-# Measured on CPython 3.11 (x86-64, this project's dev box), unmasking with a random 4-byte key:
-#
-#                                          50 B                 1 MiB
-#   int.from_bytes XOR, whole payload     0.48 us  104 MB/s    2.73 ms  385 MB/s
-#   int.from_bytes XOR, 64 KiB blocks        -                 1.39 ms  755 MB/s
-#   bytes.translate, 4 stride lanes       1.35 us   37 MB/s    1.42 ms  740 MB/s
-#   same, 64 KiB blocks, in place (kept)     -                 1.14 ms  920 MB/s
-#   (websockets' C speedups               0.09 us  570 MB/s    0.02 ms   46 GB/s)
-#
-# The int XOR wins below 4-8 KiB, the translate lanes above; working in 64 KiB blocks keeps the
-# four strided passes inside the CPU cache, and joining the 64 KiB pieces once makes the result
-# the only freshly allocated large buffer (page faults on fresh memory cost as much as the XOR in
-# this VM). Both are O(n) without a Python loop over bytes. The lanes cost three strided passes
-# (gather 0.34, translate 0.30, scatter 0.45 ns per byte) and the int XOR two conversions
-# (0.53 + 0.60 ns per byte): about 1.1 ms per MiB is the floor for the standard library, and in
-# a server that sleeps between messages (cold caches, idle CPU) it is more like 1.3-1.8 ms.
-
-_TRANSLATE_MIN = 8192
 _STREAM_MIN = 65536  # frames this big are unmasked as they arrive (see _start_streaming)
-_BLOCK = 65536  # a multiple of 4, so every block starts on lane 0
-_XOR_TABLES: list = [None] * 256  # 256-byte "xor with k" tables, built lazily per key byte
-
-
-def _xor_table(k: int) -> bytes:
-    table = _XOR_TABLES[k]
-    if table is None:
-        table = _XOR_TABLES[k] = bytes(b ^ k for b in range(256))
-    return table
-
-
-def _unmask_into(parts: list, buf, start: int, stop: int, mask) -> None:
-    """Append ``buf[start:stop]`` XORed with the repeating 4-byte ``mask`` (RFC 6455 §5.3) to
-    ``parts``, as pieces of at most 64 KiB (``bytes`` or ``bytearray``)."""
-    n = stop - start
-    if n < _TRANSLATE_MIN:
-        if n:
-            key = (mask * ((n >> 2) + 1))[:n] if n & 3 else mask * (n >> 2)
-            parts.append(
-                (int.from_bytes(buf[start:stop], "little") ^ int.from_bytes(key, "little"))
-                .to_bytes(n, "little")
-            )
-        return
-    # Lane i holds payload bytes i, i+4, i+8, ...: all are XORed with mask[i], which a 256-byte
-    # translation table does at C speed. Each block is copied into a new bytearray (a memcpy;
-    # bytearray.translate is twice as fast as bytes.translate, which also tracks whether anything
-    # changed) and its four lanes are translated in place: gather, translate, scatter.
-    t0 = _xor_table(mask[0])
-    t1 = _xor_table(mask[1])
-    t2 = _xor_table(mask[2])
-    t3 = _xor_table(mask[3])
-    with memoryview(buf) as view:  # released on exit: ``buf`` may be a bytearray to resize
-        for s in range(start, stop, _BLOCK):
-            out = bytearray(view[s : s + _BLOCK if s + _BLOCK < stop else stop])
-            out[0::4] = out[0::4].translate(t0)
-            out[1::4] = out[1::4].translate(t1)
-            out[2::4] = out[2::4].translate(t2)
-            out[3::4] = out[3::4].translate(t3)
-            parts.append(out)
-
-
-def _unmask(buf, start: int, stop: int, mask) -> bytes | bytearray:
-    """``buf[start:stop]`` XORed with ``mask``; a bytearray only for 8-64 KiB payloads."""
-    n = stop - start
-    if n < _TRANSLATE_MIN:  # the hot path for small frames: no list, no call
-        if not n:
-            return b""
-        key = (mask * ((n >> 2) + 1))[:n] if n & 3 else mask * (n >> 2)
-        return (
-            int.from_bytes(buf[start:stop], "little") ^ int.from_bytes(key, "little")
-        ).to_bytes(n, "little")
-    parts: list = []
-    _unmask_into(parts, buf, start, stop, mask)
-    if len(parts) == 1:
-        return parts[0]
-    return b"".join(parts)
-
-
-def apply_mask(data: bytes, mask: bytes) -> bytes:
-    """Mask or unmask ``data`` with a 4-byte ``mask`` (RFC 6455 §5.3; the operation is its own
-    inverse)."""
-    if len(mask) != 4:
-        raise ValueError("mask must be 4 bytes")
-    if isinstance(data, memoryview):
-        data = data.tobytes()
-    return bytes(_unmask(data, 0, len(data), bytes(mask)))
-
-
-# Frame headers for payloads under 126 bytes, prebuilt for the first bytes we send (RFC 6455
-# §5.2: FIN=1 plus opcode, RSV1 added for compressed messages).
-_SHORT_HEADERS = {
-    b0: tuple(bytes((b0, n)) for n in range(126))
-    for b0 in (0x81, 0x82, 0xC1, 0xC2, 0x88, 0x89, 0x8A)
-}
-_pack_16 = struct.Struct("!BBH").pack
-_pack_64 = struct.Struct("!BBQ").pack
 
 # A compressed message may be slightly bigger than its inflated size (stored blocks cost 5 bytes
 # per 64 KiB, RFC 1951 §3.2.4); the wire limit for compressed messages leaves this much room.
@@ -276,7 +158,7 @@ class WebSocketProtocol:
         if mask_source is not None and not callable(mask_source):
             raise TypeError("mask_source must be a callable returning 4 bytes")
         self.state = State.OPEN
-        self.close_code: int | None = None  # from the peer's close frame (1006: none came)
+        self.close_code: int | None = None  # from the peer's close frame (ABNORMAL: none came)
         self.close_reason = ""
         self.sent_close_code: int | None = None  # the code in the close frame we sent, if any
         self.sent_close_reason = ""
@@ -317,7 +199,7 @@ class WebSocketProtocol:
 
     # -- input ----------------------------------------------------------------------------------
 
-    def receive_data(self, data: bytes) -> list:
+    def receive_data(self, data: bytes) -> list[Event]:
         """Feed bytes from the peer; return the events completed by them, in order.
 
         If the input ends the conversation (the peer's close frame, or a protocol error that fails
@@ -332,7 +214,7 @@ class WebSocketProtocol:
             return []
         if type(data) is not bytes and type(data) is not bytearray:
             data = bytes(data)  # e.g. a memoryview: slices must have .decode()
-        events: list = []
+        events: list[Event] = []
         pos = 0
         if self._frame_left:
             # The rest of a streamed frame's payload (see _start_streaming); _buf is empty.
@@ -348,43 +230,21 @@ class WebSocketProtocol:
         max_text = self._max_text
         masked_in = not self._client  # RFC 6455 §5.1: client-to-server frames are masked
         while True:
-            avail = end - pos
-            if avail < 2:
+            try:
+                header = parse_header(data, pos, end)
+            except FrameError as exc:
+                self._input_error(exc.code, exc.reason, events)
                 break
-            b0 = data[pos]
-            b1 = data[pos + 1]
-            # RFC 6455 §5.2: 7-bit length, or 126 + 16-bit, or 127 + 64-bit, minimal encoding.
-            length = b1 & 0x7F
-            start = pos + 2
-            if length > 125:
-                if length == 126:
-                    if avail < 4:
-                        break
-                    length = (data[pos + 2] << 8) | data[pos + 3]
-                    start = pos + 4
-                    if length < 126:
-                        self._input_error(1002, "non-minimal frame length encoding", events)
-                        break
-                else:
-                    if avail < 10:
-                        break
-                    length = int.from_bytes(data[pos + 2 : pos + 10], "big")
-                    start = pos + 10
-                    if length >> 63:
-                        self._input_error(
-                            1002, "frame length with the most significant bit set", events
-                        )
-                        break
-                    if length < 0x10000:
-                        self._input_error(1002, "non-minimal frame length encoding", events)
-                        break
+            if header is None:
+                break
+            b0, b1, length, start = header
             # Validate the header before waiting for the payload.
-            if (b0 == 0x81 or b0 == 0x82) and not self._msg_opcode:
+            if (b0 == FIN_TEXT or b0 == FIN_BINARY) and not self._msg_opcode:
                 # The common case: a whole uncompressed text or binary message in one frame.
-                limit = max_text if b0 == 0x81 else max_size
+                limit = max_text if b0 == FIN_TEXT else max_size
                 if limit is not None and length > limit:
                     self._input_error(
-                        1009, f"message of {length} bytes exceeds the limit of {limit}", events
+                        MESSAGE_TOO_BIG, f"message of {length} bytes exceeds the limit of {limit}", events
                     )
                     break
             else:
@@ -392,16 +252,16 @@ class WebSocketProtocol:
                 if error is not None:
                     self._input_error(*error, events)
                     break
-            if b1 & 0x80:
+            if b1 & MASK_BIT:
                 if not masked_in:
                     # RFC 6455 §5.1: a client must fail on a masked frame from the server.
-                    self._input_error(1002, "masked frame from the server", events)
+                    self._input_error(PROTOCOL_ERROR, "masked frame from the server", events)
                     break
                 mask = data[start : start + 4]
                 start += 4
             elif masked_in:
                 # RFC 6455 §5.1: the server must fail on an unmasked frame from a client.
-                self._input_error(1002, "unmasked frame from the client", events)
+                self._input_error(PROTOCOL_ERROR, "unmasked frame from the client", events)
                 break
             else:
                 mask = None
@@ -417,14 +277,14 @@ class WebSocketProtocol:
             else:
                 payload = _unmask(data, start, stop, mask)
             pos = stop
-            if b0 == 0x81 and not self._msg_opcode:
+            if b0 == FIN_TEXT and not self._msg_opcode:
                 try:
                     events.append(Message(payload.decode("utf-8")))
                 except UnicodeDecodeError:
                     # RFC 6455 §8.1: invalid UTF-8 in a text message fails the connection.
-                    self._input_error(1007, "invalid UTF-8 in a text message", events)
+                    self._input_error(INVALID_DATA, "invalid UTF-8 in a text message", events)
                     break
-            elif b0 == 0x82 and not self._msg_opcode:
+            elif b0 == FIN_BINARY and not self._msg_opcode:
                 events.append(Message(payload if type(payload) is bytes else bytes(payload)))
             elif not self._handle_frame(b0, payload, events):
                 break
@@ -481,12 +341,12 @@ class WebSocketProtocol:
 
     def _is_text_frame(self, b0: int) -> bool:
         """Is this (validated) data frame uncompressed text, the first frame or a continuation?"""
-        if b0 & 0x40:
+        if b0 & RSV1:
             return False
-        opcode = b0 & 0x0F
-        if opcode == 0:
-            return self._msg_opcode == 1 and not self._msg_compressed
-        return opcode == 1
+        opcode = b0 & OPCODE_BITS
+        if opcode == OP_CONT:
+            return self._msg_opcode == OP_TEXT and not self._msg_compressed
+        return opcode == OP_TEXT
 
     def _start_streaming(self, b0: int, length: int, mask, data, start: int, end: int,
                          events: list) -> None:
@@ -496,7 +356,7 @@ class WebSocketProtocol:
         self._frame_done = 0
         self._frame_parts = []
         self._frame_text = self._is_text_frame(b0)
-        if self._frame_text and b0 & 0x0F:
+        if self._frame_text and b0 & OPCODE_BITS:
             self._open_message(b0)
         self._stream(data, start, end, events)
 
@@ -518,7 +378,7 @@ class WebSocketProtocol:
         if self._frame_text:
             for piece in parts:
                 if not self._decode_text(piece, False):
-                    return self._input_error(1007, "invalid UTF-8 in a text message", events)
+                    return self._input_error(INVALID_DATA, "invalid UTF-8 in a text message", events)
         return True
 
     def _continue_streaming(self, data, events: list) -> int:
@@ -534,7 +394,7 @@ class WebSocketProtocol:
         if self._frame_text:
             self._frame_text = False
             self._msg_size += self._frame_done
-            if b0 & 0x80 and not self._end_text(events):
+            if b0 & FIN and not self._end_text(events):
                 return -1
         else:
             parts = self._frame_parts
@@ -546,12 +406,12 @@ class WebSocketProtocol:
 
     def _dispatch(self, b0: int, payload, events: list) -> bool:
         """Handle a complete streamed binary or compressed frame; False: stop parsing."""
-        if b0 == 0x82 and not self._msg_opcode:
+        if b0 == FIN_BINARY and not self._msg_opcode:
             events.append(Message(payload if type(payload) is bytes else bytes(payload)))
             return True
         return self._handle_frame(b0, payload, events)
 
-    def receive_eof(self) -> list:
+    def receive_eof(self) -> list[Event]:
         """The peer closed the TCP connection. Returns ``[CloseReceived(1006, "")]`` if that
         happened without a close frame (RFC 6455 §7.1.5), else ``[]``."""
         if self._held is not None:
@@ -563,61 +423,61 @@ class WebSocketProtocol:
             return []
         self.state = State.CLOSED
         self._close_sent = True
-        self.close_code = 1006
+        self.close_code = ABNORMAL
         self.close_reason = ""
-        return [CloseReceived(1006, "")]
+        return [CloseReceived(ABNORMAL, "")]
 
     def _check_header(self, b0: int, length: int):
         """Return ``(close code, reason)`` if this frame header is invalid, else None."""
-        opcode = b0 & 0x0F
-        rsv = b0 & 0x70
-        if opcode >= 8:
-            if opcode > 0xA:
-                return 1002, f"unknown opcode {opcode:#x}"
+        opcode = b0 & OPCODE_BITS
+        rsv = b0 & RSV_BITS
+        if opcode >= OP_CLOSE:
+            if opcode > OP_PONG:
+                return PROTOCOL_ERROR, f"unknown opcode {opcode:#x}"
             # RFC 6455 §5.5: control frames are never fragmented and carry at most 125 bytes;
             # RFC 7692 §6: RSV1 is for data messages only.
             if rsv:
-                return 1002, "reserved bits set on a control frame"
-            if not b0 & 0x80:
-                return 1002, "fragmented control frame"
+                return PROTOCOL_ERROR, "reserved bits set on a control frame"
+            if not b0 & FIN:
+                return PROTOCOL_ERROR, "fragmented control frame"
             if length > 125:
-                return 1002, "control frame payload longer than 125 bytes"
+                return PROTOCOL_ERROR, "control frame payload longer than 125 bytes"
             return None
-        if opcode > 2:
-            return 1002, f"unknown opcode {opcode:#x}"
-        if opcode == 0:
+        if opcode > OP_BINARY:
+            return PROTOCOL_ERROR, f"unknown opcode {opcode:#x}"
+        if opcode == OP_CONT:
             # RFC 6455 §5.4: a continuation frame continues an open message.
             if not self._msg_opcode:
-                return 1002, "continuation frame without a message to continue"
+                return PROTOCOL_ERROR, "continuation frame without a message to continue"
             if rsv:
                 # RFC 7692 §6.1: RSV1 is set on the first frame of a message only.
-                return 1002, "reserved bits set on a continuation frame"
+                return PROTOCOL_ERROR, "reserved bits set on a continuation frame"
             compressed = self._msg_compressed
             size, wire = self._msg_size, self._msg_wire
         else:
             if self._msg_opcode:
-                return 1002, "new data frame while a fragmented message is open"
+                return PROTOCOL_ERROR, "new data frame while a fragmented message is open"
             # RFC 6455 §5.2: RSV bits must be 0 unless an extension defines them; RFC 7692 §6
             # defines RSV1 as "this message is compressed".
-            if rsv and (rsv != 0x40 or self._deflate is None):
-                return 1002, "reserved bits set without a negotiated extension"
+            if rsv and (rsv != RSV1 or self._deflate is None):
+                return PROTOCOL_ERROR, "reserved bits set without a negotiated extension"
             compressed = rsv != 0
             size = wire = 0  # a new message
         # RFC 6455 §10.4: limit the message size, checked from the declared frame length.
-        text = (opcode or self._msg_opcode) == 1
+        text = (opcode or self._msg_opcode) == OP_TEXT
         max_size = self._max_text if text else self._max_size
         if max_size is not None:
             if compressed:
                 if wire + length > (self._max_text_wire if text else self._max_wire):
-                    return 1009, "compressed message exceeds the size limit"
+                    return MESSAGE_TOO_BIG, "compressed message exceeds the size limit"
             elif size + length > max_size:
-                return 1009, f"message exceeds the limit of {max_size} bytes"
+                return MESSAGE_TOO_BIG, f"message exceeds the limit of {max_size} bytes"
         return None
 
     def _open_message(self, b0: int) -> None:
         """The first frame of a data message (RFC 6455 §5.4) starts the message's state."""
-        self._msg_opcode = b0 & 0x0F
-        self._msg_compressed = bool(b0 & 0x40)
+        self._msg_opcode = b0 & OPCODE_BITS
+        self._msg_compressed = bool(b0 & RSV1)
         self._msg_size = 0
         self._msg_wire = 0
         self._utf8_tail = b""
@@ -648,7 +508,7 @@ class WebSocketProtocol:
     def _end_text(self, events: list) -> bool:
         """The last frame of a text message has been decoded: emit the message."""
         if not self._decode_text(b"", True):  # the message ends inside a character
-            return self._input_error(1007, "invalid UTF-8 in a text message", events)
+            return self._input_error(INVALID_DATA, "invalid UTF-8 in a text message", events)
         parts = self._msg_parts
         if len(parts) == 1:
             text = parts[0]
@@ -661,36 +521,36 @@ class WebSocketProtocol:
 
     def _handle_frame(self, b0: int, payload, events: list) -> bool:
         """Handle a complete, validated frame other than the fast-path ones. False: stop."""
-        opcode = b0 & 0x0F
-        if opcode >= 8:
+        opcode = b0 & OPCODE_BITS
+        if opcode >= OP_CLOSE:
             return self._handle_control(opcode, payload, events)
-        fin = b0 & 0x80
+        fin = b0 & FIN
         if opcode:
             self._open_message(b0)
         self._msg_wire += len(payload)
         if self._msg_compressed:
-            max_size = self._max_text if self._msg_opcode == 1 else self._max_size
+            max_size = self._max_text if self._msg_opcode == OP_TEXT else self._max_size
             limit = None if max_size is None else max_size - self._msg_size
             try:
                 payload = self._deflate.decompress(payload, bool(fin), limit)
             except InflateLimitError:
                 return self._input_error(
-                    1009, f"inflated message exceeds the limit of {max_size} bytes", events
+                    MESSAGE_TOO_BIG, f"inflated message exceeds the limit of {max_size} bytes", events
                 )
             except DeflateError as exc:
-                return self._input_error(1002, str(exc), events)
+                return self._input_error(PROTOCOL_ERROR, str(exc), events)
         self._msg_size += len(payload)
-        if self._msg_opcode == 1:
+        if self._msg_opcode == OP_TEXT:
             if fin and opcode:  # a whole message in one (compressed) frame
                 try:
                     text = payload.decode("utf-8")
                 except UnicodeDecodeError:
-                    return self._input_error(1007, "invalid UTF-8 in a text message", events)
+                    return self._input_error(INVALID_DATA, "invalid UTF-8 in a text message", events)
                 self._msg_opcode = 0
                 events.append(Message(text))
                 return True
             if not self._decode_text(payload, False):
-                return self._input_error(1007, "invalid UTF-8 in a text message", events)
+                return self._input_error(INVALID_DATA, "invalid UTF-8 in a text message", events)
             return self._end_text(events) if fin else True
         parts = self._msg_parts
         if not fin:
@@ -710,31 +570,31 @@ class WebSocketProtocol:
         """RFC 6455 §5.5: ping, pong and close."""
         if type(payload) is not bytes:
             payload = bytes(payload)
-        if opcode == 0x9:
+        if opcode == OP_PING:
             # RFC 6455 §5.5.2: answer a ping with a pong carrying the same application data,
             # unless we already sent a close frame.
             events.append(Ping(payload))
             if self._auto_pong and not self._close_sent:
-                self._queue(0x8A, payload)
+                self._queue(FIN_PONG, payload)
             return True
-        if opcode == 0xA:
+        if opcode == OP_PONG:
             # RFC 6455 §5.5.3: an unsolicited pong is allowed and needs no answer.
             events.append(Pong(payload))
             return True
         # RFC 6455 §5.5.1: a close frame has no body or a 2-byte code plus a UTF-8 reason.
         n = len(payload)
         if n == 0:
-            code, reason = 1005, ""  # RFC 6455 §7.1.5: no status code was present
+            code, reason = NO_STATUS, ""  # RFC 6455 §7.1.5: no status code was present
         elif n == 1:
-            return self._input_error(1002, "close frame with a 1-byte payload", events)
+            return self._input_error(PROTOCOL_ERROR, "close frame with a 1-byte payload", events)
         else:
             code = (payload[0] << 8) | payload[1]
             if not is_valid_close_code(code):
-                return self._input_error(1002, f"invalid close code {code}", events)
+                return self._input_error(PROTOCOL_ERROR, f"invalid close code {code}", events)
             try:
                 reason = payload[2:].decode("utf-8")
             except UnicodeDecodeError:
-                return self._input_error(1007, "invalid UTF-8 in the close reason", events)
+                return self._input_error(INVALID_DATA, "invalid UTF-8 in the close reason", events)
         self.close_code = code
         self.close_reason = reason
         # An incomplete fragmented message is abandoned: RFC 6455 §5.4 allows control frames,
@@ -761,10 +621,10 @@ class WebSocketProtocol:
         """Queue a text (``str``) or binary (bytes-like) message as one frame (FIN=1)."""
         if type(data) is str:
             payload = data.encode("utf-8")
-            b0 = 0x81
+            b0 = FIN_TEXT
         elif isinstance(data, (bytes, bytearray, memoryview)):
             payload = data if type(data) is bytes else bytes(data)
-            b0 = 0x82
+            b0 = FIN_BINARY
         else:
             raise TypeError(f"data must be str or bytes, not {type(data).__name__}")
         if self._close_sent:
@@ -772,29 +632,24 @@ class WebSocketProtocol:
         if self._deflate is not None:
             # RFC 7692 §6: RSV1 marks a compressed message.
             payload = self._deflate.compress(payload)
-            b0 |= 0x40
+            b0 |= RSV1
         if self._client:
             self._queue(b0, payload)
             return
         n = len(payload)
         out = self._out
-        if n < 126:
-            out.append(_SHORT_HEADERS[b0][n])
-        elif n < 0x10000:
-            out.append(_pack_16(b0, 126, n))
-        else:
-            out.append(_pack_64(b0, 127, n))
+        out.append(SHORT_HEADERS[b0][n] if n < LEN_16 else build_header(b0, n))
         out.append(payload)
 
     def send_ping(self, data: bytes = b"") -> None:
         """Queue a ping (RFC 6455 §5.5.2); ``data`` is at most 125 bytes."""
-        self._queue(0x89, self._control_payload(data))
+        self._queue(FIN_PING, self._control_payload(data))
 
     def send_pong(self, data: bytes = b"") -> None:
         """Queue an unsolicited pong (RFC 6455 §5.5.3), e.g. as a one-way heartbeat."""
-        self._queue(0x8A, self._control_payload(data))
+        self._queue(FIN_PONG, self._control_payload(data))
 
-    def send_close(self, code: int = 1000, reason: str = "") -> None:
+    def send_close(self, code: int = NORMAL, reason: str = "") -> None:
         """Start the closing handshake (RFC 6455 §7.1.2). Does nothing if our close frame was
         already sent. 1005, 1006 and 1015 are not allowed on the wire (§7.4.1)."""
         if not isinstance(code, int) or not is_valid_close_code(code):
@@ -830,7 +685,7 @@ class WebSocketProtocol:
                 self._close_sent = True  # RFC 6455 §7.4.1: e.g. 1006 is never sent
         self.state = State.CLOSED
 
-    def buffers_to_send(self) -> list:
+    def buffers_to_send(self) -> list[bytes]:
         """Return and clear everything queued for the peer as a list of ``bytes`` (frame headers
         and payloads, in order; ``[]`` if nothing). A payload is the very object given to
         ``send_message``, never copied here: write the pieces in order without joining the large
@@ -868,34 +723,25 @@ class WebSocketProtocol:
         return data
 
     def _queue_close(self, payload: bytes, code: int | None, reason: str) -> None:
-        self._queue(0x88, payload)
+        self._queue(FIN_CLOSE, payload)
         self._close_sent = True
         self._close_pending = True
         self.sent_close_code = code
         self.sent_close_reason = reason
 
     def _queue(self, b0: int, payload: bytes) -> None:
-        """Queue one frame (FIN set in ``b0``); masked in client mode (RFC 6455 §5.3)."""
+        """Queue one frame (FIN set in ``b0``); masked in client mode (RFC 6455 §5.3). The
+        payload is queued as it is (never copied) unless it must be masked."""
         if self._close_sent:
             return
-        n = len(payload)
+        out = self._out
         if not self._client:
-            if n < 126:
-                self._out.append(_SHORT_HEADERS[b0][n])
-            elif n < 0x10000:
-                self._out.append(_pack_16(b0, 126, n))
-            else:
-                self._out.append(_pack_64(b0, 127, n))
-            self._out.append(payload)
+            out.append(build_header(b0, len(payload)))
+            out.append(payload)
             return
         mask = bytes(self._mask_source())
         if len(mask) != 4:
             raise ValueError("mask_source must return 4 bytes")
-        if n < 126:
-            header = bytes((b0, 0x80 | n))
-        elif n < 0x10000:
-            header = _pack_16(b0, 0xFE, n)
-        else:
-            header = _pack_64(b0, 0xFF, n)
-        self._out.append(header + mask)
-        self._out.append(bytes(_unmask(payload, 0, n, mask)))
+        n = len(payload)
+        out.append(build_header(b0, n, mask))
+        out.append(bytes(_unmask(payload, 0, n, mask)))

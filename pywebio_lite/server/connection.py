@@ -1,193 +1,71 @@
-"""One TCP connection: an asyncio.Protocol that speaks HTTP/1.1 until a WebSocket upgrade.
+"""One TCP connection's HTTP/1.1 phase: an asyncio.Protocol serving keep-alive and pipelined
+requests in order through the app's `handle_request`, until a WebSocket upgrade.
 
-The HTTP phase serves keep-alive and pipelined requests in order through the app's
-`handle_request`. An upgrade request goes to the app's `handle_websocket`; on success the same
-Protocol object switches to WebSocket mode, hands a `WebSocket` to the handler and drives the
-sans-I/O `WebSocketProtocol`. Timeouts are loop timers (one `TimerHandle` at a time per
-connection, plus a 1 ms one while reads are coalesced), never a task per connection, so idle
-connections stay cheap.
+An upgrade request goes to the app's `handle_websocket`; on success the transport's protocol is
+switched (`transport.set_protocol`) to a `WebSocketConnection` (``websocket.py``), which gets the
+handler and a `WebSocket` to give it; this object is done then. Timeouts are loop timers of the
+`TimerKind`s HEAD, IDLE, BODY and CLOSE (``stream.py``).
 
-Fairness: a WebSocket connection hands its handler at most _TURN_BYTES of messages per loop
-turn; the rest of a big read waits for the next turn (reading paused), so one flooding client
-cannot hold the loop that serves everyone.
-
-WebSocket output leaves in as few writes as possible: the replies to one read are written
-together at the end of it, small pieces are joined, large payloads are handed to the transport
-uncopied. Nagle's algorithm is off on every socket (see `_set_nodelay`).
+`WebSocket` and `WebSocketHandler` are re-exported from here (their old home).
 """
 from __future__ import annotations
 
 import asyncio
 import inspect
 import logging
-import socket
 from collections import deque
 
 from ..clientlog import excerpt
 from ..protocol import deflate as _deflate
 from ..protocol import handshake as _handshake
 from ..protocol.http import (
-    BodyDeadline, HttpError, ParseError, Request, RequestComplete, RequestHead, RequestParser,
-    Response, build_response,
+    BODY_STATES, BodyDeadline, HttpError, ParseError, ParserState, Request, RequestComplete,
+    RequestHead, RequestParser, Response, build_response,
 )
-from ..protocol.websocket import CloseReceived, Message, Pong, State, WebSocketProtocol
+from ..protocol.websocket import WebSocketProtocol
+from .static import STREAM_CHUNK, DeferredResponse, FileResponse
+from .stream import PAUSE_PIPELINE, Mode, StreamConnection, TimerKind, peer, set_nodelay
+from .websocket import WebSocket, WebSocketConnection, WebSocketHandler
 
 logger = logging.getLogger("pywebio_lite.server")
 
-__all__ = ["WebSocketHandler", "WebSocket", "Connection"]
+__all__ = ["WebSocketHandler", "WebSocket", "Connection", "WebSocketConnection"]
 
-# Connection modes: reading HTTP, speaking WebSocket, closing (input ignored), gone
-_HTTP, _WS, _DONE, _CLOSED = 0, 1, 2, 3
-_BODY_STATES = ("body", "chunk-size", "chunk-data", "chunk-end", "trailers")
-# Reasons to pause reading (bit flags: reading resumes when none is left)
-_PAUSE_PIPELINE, _PAUSE_WRITE, _PAUSE_COALESCE, _PAUSE_TURN = 1, 2, 4, 8
-# Message bytes one WebSocket connection hands its handler per loop turn; what else one read
-# brought waits for the next turn, so a flood on one socket cannot hold the loop for long.
-_TURN_BYTES = 64 * 1024
 MAX_PIPELINE = 8          # queued requests before we stop reading from a pipelining client
-# Read coalescing for WebSocket peers that stream small messages: after a read smaller than
-# _COALESCE_MAX_READ bytes that completed 2 or more events, reading pauses for _COALESCE_DELAY
-# seconds (epoll rounds it up to 1 ms). Reading each small segment as soon as it arrives costs a
-# wakeup per segment here, and the peer's send() pays for waking us (measured on loopback with
-# bench/ws_throughput.py's client: 12.5 us per send() instead of 6 us); letting a batch gather
-# halves the CPU on both sides (pipelined echo: ~66k -> ~90k msg/s). Lone messages (request /
-# response traffic) and big reads (we are the slower side: batches form by themselves) never
-# pause, so only streamed input waits, by at most one tick. Replies are never delayed.
-_COALESCE_DELAY = 0.001
-_COALESCE_MAX_READ = 64 * 1024
-_JOIN_MAX = 16 * 1024     # WebSocket output pieces up to this size are joined into one write
 _CONTINUE = b"HTTP/1.1 100 Continue\r\n\r\n"
 
 
-class WebSocketHandler:
-    """Base class for WebSocket handlers: override what you need. All run in the loop thread."""
+class Connection(StreamConnection):
+    """Per-connection protocol of the HTTP phase. `server` holds the configuration and the app."""
 
-    def on_open(self, ws: "WebSocket") -> None:
-        """The handshake is done; `ws` can send from now on."""
-
-    def on_message(self, data: str | bytes) -> None:
-        """A whole message arrived: str for text, bytes for binary."""
-
-    def on_close(self, code: int, reason: str) -> None:
-        """The connection is gone. Called exactly once, whatever ended it (1006: no close frame)."""
-
-
-class WebSocket:
-    """The handler's side of an open WebSocket connection. Use only in the loop thread."""
-
-    __slots__ = ("_conn", "request", "remote_address", "__weakref__")
-
-    def __init__(self, conn: "Connection", request: Request):
-        self._conn = conn
-        self.request = request
-        self.remote_address = conn.remote
-
-    def send(self, data: str | bytes) -> None:
-        """Queue a text (str) or binary (bytes) message. Never blocks; dropped once closing."""
-        if isinstance(data, (bytearray, memoryview)):
-            data = bytes(data)
-        elif not isinstance(data, (str, bytes)):
-            raise TypeError("data must be str or bytes")
-        self._conn.ws_send(data)
-
-    async def drain(self) -> None:
-        """Wait until the transport's buffer is below its high-water mark (or it is closed)."""
-        await self._conn.wait_writable()
-
-    @property
-    def writable(self) -> bool:
-        """False while the transport buffer is over high water, and once the socket is closing."""
-        conn = self._conn
-        return conn.mode == _WS and not conn.write_paused and conn.ws_open
-
-    @property
-    def closed(self) -> bool:
-        return not self._conn.ws_open
-
-    def close(self, code: int = 1000, reason: str = "") -> None:
-        """Start the closing handshake (RFC 6455 §7.1.2); the handler's on_close follows."""
-        self._conn.ws_close(code, reason)
-
-    def __repr__(self) -> str:
-        return f"<WebSocket {self.remote_address} {'closed' if self.closed else 'open'}>"
-
-
-class Connection(asyncio.Protocol):
-    """Per-connection protocol. `server` holds the configuration and the app."""
-
-    __slots__ = ("server", "transport", "remote", "mode", "parser", "queue", "busy", "timer",
-                 "timer_kind", "read_pauses", "write_paused", "waiters",
-                 "peer_eof", "proto", "ws", "handler", "close_rcvd", "closing_sent",
-                 "on_close_called", "failure_logged", "task", "corked", "corked_bytes",
-                 "coalesce_timer", "ip", "deadline", "refusing", "__weakref__")
+    __slots__ = ("parser", "queue", "busy", "task", "peer_eof", "deadline", "refusing")
 
     def __init__(self, server):
-        self.server = server
-        self.transport: asyncio.Transport | None = None
-        self.remote = None
-        self.mode = _HTTP
+        super().__init__(server, Mode.HTTP)
         self.parser: RequestParser | None = None
         self.queue: deque = deque()   # complete requests (or an HttpError) waiting their turn
         self.busy = False             # the app is working on a request
-        self.timer: asyncio.TimerHandle | None = None
-        self.timer_kind = ""
-        self.read_pauses = 0
-        self.write_paused = False
-        self.waiters: list | None = None
-        self.peer_eof = False
-        self.proto: WebSocketProtocol | None = None
-        self.ws: WebSocket | None = None
-        self.handler = None
-        self.close_rcvd: tuple[int, str] | None = None
-        self.closing_sent = False
-        self.on_close_called = False
-        self.failure_logged = False
         self.task = None
-        self.corked = False           # inside _ws_data: handler sends are written in one go
-        self.corked_bytes = 0
-        self.coalesce_timer: asyncio.TimerHandle | None = None
-        self.ip: str | None = None    # the client address counted in server.per_ip
+        self.peer_eof = False
         self.deadline: BodyDeadline | None = None  # for the request body being read
         self.refusing = False         # a refusal is queued: read and parse nothing more
 
-    # -- timers --------------------------------------------------------------------------------
-
-    def _set_timer(self, kind: str, delay: float | None) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        self.timer_kind = ""
-        if delay is not None and delay > 0 and self.mode != _CLOSED:
-            self.timer = self.server.loop.call_later(delay, self._on_timer)
-            self.timer_kind = kind
-
-    def _on_timer(self) -> None:
-        kind, self.timer, self.timer_kind = self.timer_kind, None, ""
-        if self.mode == _CLOSED:
-            return
-        server = self.server
-        if kind == "head":
+    def _timer_fired(self, kind: TimerKind) -> None:
+        if kind is TimerKind.HEAD:
             # Slow-loris defence: the whole request head must arrive within header_timeout.
             if self.parser is not None and self.parser.between_requests:
                 self._close()  # nothing sent at all: just hang up
             else:
                 self._http_error(HttpError(408, "request header timeout"))
-        elif kind == "idle":
+        elif kind is TimerKind.IDLE:
             self._close()  # keep-alive connection unused for keepalive_timeout
-        elif kind == "body":
-            deadline, now = self.deadline, server.loop.time()
+        elif kind is TimerKind.BODY:
+            deadline, now = self.deadline, self.server.loop.time()
             reason = deadline.check(now)
             if reason is not None:
                 self._http_error(HttpError(408, reason))
             else:
-                self._set_timer("body", deadline.next_check(now))
-        elif kind == "ping":
-            self._send_keepalive_ping()
-        elif kind == "pong":
-            self._keepalive_timeout()
-        elif kind == "close":
-            # The peer did not finish the closing handshake (or stopped reading): drop it.
-            self.transport.abort()
+                self._set_timer(TimerKind.BODY, deadline.next_check(now))
 
     # -- asyncio.Protocol ----------------------------------------------------------------------
 
@@ -195,15 +73,15 @@ class Connection(asyncio.Protocol):
         self.transport = transport
         server = self.server
         self.remote = transport.get_extra_info("peername")
-        _set_nodelay(transport)
+        set_nodelay(transport)
         transport.set_write_buffer_limits(high=server.high_water, low=server.low_water)
         refusal = server.admit(self)
         if refusal is not None:
             # Over a connection cap: a clear answer, then close (the connection is not counted).
             server.refused_connections += 1
             server.client_log.warning("%s: refused a connection: %s (%d open)",
-                                      _peer(self.remote), refusal, len(server.connections))
-            self.mode = _DONE
+                                      peer(self.remote), refusal, len(server.connections))
+            self.mode = Mode.DONE
             transport.write(build_response(
                 Response.text(503, refusal + "\n", headers=[("Retry-After", "5")]),
                 keep_alive=False, date=server.http_date()))
@@ -213,102 +91,30 @@ class Connection(asyncio.Protocol):
         if server.closing:
             self._close()
             return
-        self._set_timer("head", server.header_timeout)
+        self._set_timer(TimerKind.HEAD, server.header_timeout)
 
     def connection_lost(self, exc) -> None:
-        mode = self.mode
-        self.mode = _CLOSED
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-        if self.coalesce_timer is not None:
-            self.coalesce_timer.cancel()
-            self.coalesce_timer = None
+        self.mode = Mode.CLOSED
+        self._cancel_timer()
         self.server.connection_done(self)
         self._wake_waiters()
         self.parser = None
         self.queue = ()
-        if mode == _WS or self.handler is not None:
-            if self.proto is not None and self.proto.state is not State.CLOSED:
-                try:
-                    self.proto.receive_eof()
-                except Exception:  # the protocol's bookkeeping must not stop on_close
-                    logger.debug("receive_eof failed", exc_info=True)
-            self._log_failure()
-            self._call_on_close()
 
     def eof_received(self):
-        if self.mode == _HTTP and (self.busy or self.queue):
+        if self.mode is Mode.HTTP and (self.busy or self.queue):
             # Half-closed by the client after sending its request(s): answer, then close.
             self.peer_eof = True
             return True
         return None  # let the transport close itself
 
-    def pause_writing(self) -> None:
-        self.write_paused = True
-        if self.mode == _WS:
-            # Echo-like loads: stop reading while our own output is backed up, so a client that
-            # sends fast and reads slowly cannot make us buffer without bound.
-            self._pause_reading(_PAUSE_WRITE)
-
-    def resume_writing(self) -> None:
-        self.write_paused = False
-        self._resume_reading(_PAUSE_WRITE)
-        self._wake_waiters()
-
     def data_received(self, data: bytes) -> None:
-        if self.mode == _WS:
-            self._ws_data(data)
-        elif self.mode == _HTTP and self.parser is not None:
+        if self.mode is Mode.HTTP and self.parser is not None:
             if self.deadline is not None:
                 self.deadline.add(len(data))
-            if self.timer_kind == "idle":
-                self._set_timer("head", self.server.header_timeout)
+            if self.timer_kind is TimerKind.IDLE:
+                self._set_timer(TimerKind.HEAD, self.server.header_timeout)
             self._pump(data)
-
-    # -- flow control helpers ----------------------------------------------------------------
-
-    def _pause_reading(self, why: int) -> None:
-        if not self.read_pauses and self.mode != _CLOSED:
-            try:
-                self.transport.pause_reading()
-            except (RuntimeError, AttributeError):
-                pass
-        self.read_pauses |= why
-
-    def _resume_reading(self, why: int) -> None:
-        if not self.read_pauses & why:
-            return
-        self.read_pauses &= ~why
-        if not self.read_pauses and self.mode != _CLOSED:
-            try:
-                self.transport.resume_reading()
-            except (RuntimeError, AttributeError):
-                pass
-
-    def _wake_waiters(self) -> None:
-        waiters, self.waiters = self.waiters, None
-        for fut in waiters or ():
-            if not fut.done():
-                fut.set_result(None)
-
-    async def wait_writable(self) -> None:
-        if not self.write_paused or self.mode == _CLOSED:
-            return
-        fut = self.server.loop.create_future()
-        if self.waiters is None:
-            self.waiters = []
-        self.waiters.append(fut)
-        await fut
-
-    def _close(self) -> None:
-        """Close the transport gracefully, with a bounded wait for the buffer to drain."""
-        if self.mode == _HTTP:
-            self.mode = _DONE
-        if self.transport is None or self.transport.is_closing():
-            return
-        self.transport.close()
-        self._set_timer("close", self.server.close_timeout)
 
     # -- HTTP phase ------------------------------------------------------------------------------
 
@@ -330,27 +136,27 @@ class Connection(asyncio.Protocol):
                 if last is RequestComplete:
                     self.queue.append(ev.request)
                 elif last is RequestHead:
-                    if self.timer_kind in ("head", "idle"):
-                        self._set_timer("", None)
+                    if self.timer_kind is TimerKind.HEAD or self.timer_kind is TimerKind.IDLE:
+                        self._set_timer(None, None)
                 elif last is ParseError:
                     self.queue.append(ev.error)
                 # BodyData: streaming uploads are not wired into the server yet.
             if last is not RequestHead:
                 break
             # The parser stops right after a head with a body: it is the last event.
-            if parser.state in _BODY_STATES and self._refuse_body(events[-1].request):
+            if parser.state in BODY_STATES and self._refuse_body(events[-1].request):
                 break
             # After a head with a body the parser waits for us: the next feed checks the body
             # size, then reads the body.
             check_continue = True
-        if len(self.queue) >= MAX_PIPELINE or parser.state == "upgraded":
+        if len(self.queue) >= MAX_PIPELINE or parser.state is ParserState.UPGRADED:
             # Enough parsed ahead, or what follows is not HTTP: the rest waits in the kernel.
-            self._pause_reading(_PAUSE_PIPELINE)
-        elif self.read_pauses & _PAUSE_PIPELINE:
-            self._resume_reading(_PAUSE_PIPELINE)
+            self._pause_reading(PAUSE_PIPELINE)
+        elif self.read_pauses & PAUSE_PIPELINE:
+            self._resume_reading(PAUSE_PIPELINE)
         if self.refusing:
-            self._pause_reading(_PAUSE_PIPELINE)  # the body stays unread; we close after the answer
-        elif parser.state in _BODY_STATES and not self.busy and self.timer_kind != "body":
+            self._pause_reading(PAUSE_PIPELINE)  # the body stays unread; we close after the answer
+        elif parser.state in BODY_STATES and not self.busy and self.timer_kind is not TimerKind.BODY:
             self._start_body_timer()
         self._next_request()
 
@@ -358,7 +164,7 @@ class Connection(asyncio.Protocol):
         server = self.server
         self.deadline = BodyDeadline(server.loop.time(), timeout=server.body_timeout,
                                      min_rate=server.min_body_rate, grace=server.body_rate_grace)
-        self._set_timer("body", self.deadline.next_check(self.deadline.started))
+        self._set_timer(TimerKind.BODY, self.deadline.next_check(self.deadline.started))
 
     def _refuse_body(self, request: Request) -> bool:
         """A head announced a body: let the app refuse it (405, 413...) before we read any of it
@@ -381,7 +187,7 @@ class Connection(asyncio.Protocol):
     def _maybe_continue(self, parser: RequestParser) -> None:
         """RFC 9110 §10.1.1: answer Expect: 100-continue once we know the body is welcome."""
         request = parser.current_request
-        if request is None or self.busy or self.queue or parser.state not in _BODY_STATES:
+        if request is None or self.busy or self.queue or parser.state not in BODY_STATES:
             return  # another response is in flight; the client will send the body anyway
         if request.version == "HTTP/1.1" and \
                 "100-continue" in request.headers.get_tokens("expect"):
@@ -389,7 +195,7 @@ class Connection(asyncio.Protocol):
 
     def _next_request(self) -> None:
         """Serve the next queued request if the app is free (responses go out in order)."""
-        while not self.busy and self.queue and self.mode == _HTTP:
+        while not self.busy and self.queue and self.mode is Mode.HTTP:
             item = self.queue.popleft()
             if isinstance(item, HttpError):
                 self._http_error(item)
@@ -403,14 +209,14 @@ class Connection(asyncio.Protocol):
                 self._upgrade(request)
                 return
             self.busy = True  # from here on, _pump() only queues: `request` goes first
-            self._set_timer("", None)
-            if self.parser.state == "upgraded" and not self.queue:
+            self._set_timer(None, None)
+            if self.parser.state is ParserState.UPGRADED and not self.queue:
                 # The request asked for a protocol we do not speak (h2c...): stay with HTTP.
                 self.parser.resume()
                 self._pump()
-            elif self.read_pauses & _PAUSE_PIPELINE:
+            elif self.read_pauses & PAUSE_PIPELINE:
                 self._pump()  # parse what was held back now that the queue has room
-            if self.mode != _HTTP:
+            if self.mode is not Mode.HTTP:
                 return
             try:
                 result = self.server.app.handle_request(request)
@@ -418,16 +224,19 @@ class Connection(asyncio.Protocol):
                 logger.exception("error in handle_request for %s %s", request.method,
                                  excerpt(request.path))
                 result = Response.text(500, "internal server error")
-            if inspect.isawaitable(result):
+            if inspect.isawaitable(result) or isinstance(result, DeferredResponse):
                 self.task = self.server.loop.create_task(self._await_response(request, result))
                 return
             self._send_response(request, result)
-        if not self.busy and self.mode == _HTTP:
+        if not self.busy and self.mode is Mode.HTTP:
             self._after_responses()
 
-    async def _await_response(self, request: Request, awaitable) -> None:
+    async def _await_response(self, request: Request, result) -> None:
         try:
-            response = await awaitable
+            response = (await result) if inspect.isawaitable(result) else result
+            if isinstance(response, DeferredResponse):
+                # Static files: made in a worker thread, off the event loop (server/static.py).
+                response = await self._in_thread(response.resolve)
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -442,51 +251,103 @@ class Connection(asyncio.Protocol):
         if not isinstance(response, Response):
             logger.error("handle_request returned %r, not a Response", type(response).__name__)
             response = Response.text(500, "internal server error")
-        if self.mode != _HTTP or self.transport.is_closing():
+        if self.mode is not Mode.HTTP or self.transport.is_closing():
             return
         server = self.server
         keep_alive = (request.keep_alive and not server.closing and not self.peer_eof
                       and (response.get_header("connection") or "").lower() != "close")
+        streamed = isinstance(response, FileResponse)
         try:
             data = build_response(response, keep_alive=keep_alive,
                                   head_only=request.method == "HEAD", date=server.http_date(),
-                                  request_version=request.version)
+                                  request_version=request.version,
+                                  body_length=response.size if streamed else None)
         except (ValueError, TypeError):
             logger.exception("invalid response for %s %s", request.method, excerpt(request.path))
             data = build_response(Response.text(500, "internal server error"), keep_alive=False,
                                   date=server.http_date())
-            keep_alive = False
+            keep_alive = streamed = False
         self.transport.write(data)
+        if streamed and request.method != "HEAD":
+            self.busy = True  # until the last piece is written
+            self.task = server.loop.create_task(self._stream_file(response, keep_alive))
+            return
+        self._after_response(keep_alive)
+
+    def _after_response(self, keep_alive: bool) -> None:
         if not keep_alive:
-            self.mode = _DONE
+            self.mode = Mode.DONE
             self.queue.clear()
             self._close()
+
+    async def _in_thread(self, func, *args):
+        """``func(*args)`` in a worker thread, off the event loop; inline once the interpreter is
+        shutting down (the end of a script-mode script: executors take no new work then)."""
+        try:
+            future = self.server.loop.run_in_executor(None, func, *args)
+        except RuntimeError:
+            return func(*args)
+        return await future
+
+    async def _stream_file(self, response: FileResponse, keep_alive: bool) -> None:
+        """Send a FileResponse's body in pieces read in a worker thread, as fast as the client
+        reads (a client that stops reading for keepalive_timeout is dropped)."""
+        left = response.size
+        f = None
+        try:
+            f = await self._in_thread(open, response.path, "rb")
+            while left:
+                chunk = await self._in_thread(f.read, min(STREAM_CHUNK, left))
+                if not chunk or self.mode is not Mode.HTTP or self.transport.is_closing():
+                    break
+                self.transport.write(chunk)
+                left -= len(chunk)
+                if self.write_paused:
+                    await asyncio.wait_for(self.wait_writable(), self.server.keepalive_timeout)
+        except (OSError, asyncio.TimeoutError):
+            pass
+        finally:
+            if f is not None:
+                f.close()
+        self.task = None
+        if self.mode is not Mode.HTTP:
+            return
+        if left:
+            # The file shrank, vanished or the client stopped reading: the promised
+            # Content-Length cannot be kept, so the connection cannot go on.
+            logger.info("%s: a file response ended %d bytes short", peer(self.remote), left)
+            self.mode = Mode.DONE
+            self.transport.abort()
+            return
+        self.busy = False
+        self._after_response(keep_alive)
+        self._next_request()
 
     def _after_responses(self) -> None:
         """Every queued request is answered: wait for the next one, or close."""
         if self.transport.is_closing():
             return
         if self.peer_eof or self.server.closing:
-            self.mode = _DONE
+            self.mode = Mode.DONE
             self._close()
             return
         parser = self.parser
-        if parser.state == "head":
+        if parser.state is ParserState.HEAD:
             if parser.between_requests:
-                self._set_timer("idle", self.server.keepalive_timeout)
-            elif self.timer_kind != "head":
-                self._set_timer("head", self.server.header_timeout)
-        elif parser.state in _BODY_STATES and self.timer_kind != "body":
+                self._set_timer(TimerKind.IDLE, self.server.keepalive_timeout)
+            elif self.timer_kind is not TimerKind.HEAD:
+                self._set_timer(TimerKind.HEAD, self.server.header_timeout)
+        elif parser.state in BODY_STATES and self.timer_kind is not TimerKind.BODY:
             self._start_body_timer()
 
     def _http_error(self, error: HttpError) -> None:
         """Answer a bad request with a short text reason and close the connection."""
-        self.server.client_log.info("%s: %d %s", _peer(self.remote), error.status, error.reason)
+        self.server.client_log.info("%s: %d %s", peer(self.remote), error.status, error.reason)
         self._refuse(Response.text(error.status, error.reason + "\n"))
 
     def _refuse(self, response: Response) -> None:
         """Send `response` and close: no more requests are read on this connection."""
-        self.mode = _DONE
+        self.mode = Mode.DONE
         self.queue.clear()
         self.parser = None
         if not self.transport.is_closing():
@@ -502,7 +363,7 @@ class Connection(asyncio.Protocol):
         try:
             key = _handshake.check_request(request)
         except _handshake.HandshakeError as exc:
-            logger.info("%s: websocket handshake refused: %d %s", _peer(self.remote),
+            logger.info("%s: websocket handshake refused: %d %s", peer(self.remote),
                         exc.status, exc.reason)
             self._refuse(Response(exc.status, [("Content-Type", "text/plain; charset=utf-8"),
                                                *list(exc.headers or ())],
@@ -528,246 +389,31 @@ class Connection(asyncio.Protocol):
                 ", ".join(offers) if offers else None, enabled=server.deflate,
                 no_context_takeover=server.deflate_no_context_takeover)
         except Exception:
-            logger.info("%s: bad Sec-WebSocket-Extensions offer", _peer(self.remote))
+            logger.info("%s: bad Sec-WebSocket-Extensions offer", peer(self.remote))
             self._refuse(Response.text(400, "bad Sec-WebSocket-Extensions"))
             return
         self.transport.write(_handshake.build_accept_response(key, extensions=ext_header))
         leftover = self.parser.take_leftover()
+        proto = WebSocketProtocol(max_message_size=server.max_message_size,
+                                  max_text_size=server.max_text_message_size, deflate=deflate)
+        ws_conn = WebSocketConnection(server, result, proto, request, transport=self.transport,
+                                      remote=self.remote)
+        self._switch(ws_conn).start(leftover)
+
+    def _switch(self, ws_conn: WebSocketConnection) -> WebSocketConnection:
+        """Hand the transport over to `ws_conn` (RFC 9110 §7.8: from here on the bytes are not
+        HTTP): the address, the connection count and the read pauses go with it."""
+        self._cancel_timer()
+        ws_conn.read_pauses, ws_conn.write_paused = self.read_pauses, self.write_paused
+        self.server.replace_connection(self, ws_conn)
+        self.transport.set_protocol(ws_conn)
+        self.mode = Mode.DONE
         self.parser = None
-        self.queue = ()  # no HTTP any more: drop the deque (memory per idle socket)
-        self.mode = _WS
-        self.handler = result
-        self.proto = WebSocketProtocol(max_message_size=server.max_message_size,
-                                       max_text_size=server.max_text_message_size, deflate=deflate)
-        self.ws = WebSocket(self, request)
-        self._resume_reading(_PAUSE_PIPELINE)
-        if self.write_paused:
-            self._pause_reading(_PAUSE_WRITE)
-        self._set_timer("ping", server.ping_interval)
-        self._call(result.on_open, self.ws)
-        if leftover and self.mode == _WS:
-            self._ws_data(leftover)
-
-    # -- WebSocket phase -----------------------------------------------------------------------
-
-    @property
-    def ws_open(self) -> bool:
-        return self.mode == _WS and self.proto is not None and self.proto.state is State.OPEN
-
-    def _ws_data(self, data: bytes) -> None:
-        proto = self.proto
-        try:
-            events = proto.receive_data(data)
-        except Exception:
-            logger.exception("%s: websocket protocol error", _peer(self.remote))
-            self.transport.abort()
-            return
-        if not self._ws_dispatch(events, 0):
-            return  # the rest follows on later loop turns
-        if len(events) > 1 and len(data) < _COALESCE_MAX_READ and self.coalesce_timer is None \
-                and self.mode == _WS and not self.transport.is_closing():
-            # The peer streams small messages: let the next ones gather (see _COALESCE_DELAY).
-            self._pause_reading(_PAUSE_COALESCE)
-            self.coalesce_timer = self.server.loop.call_later(_COALESCE_DELAY, self._end_coalesce)
-
-    def _ws_dispatch(self, events: list, start: int) -> bool:
-        """Hand events[start:] to the handler; False if some were left for the next loop turn.
-
-        Fairness: one connection hands its handler at most _TURN_BYTES of messages per loop
-        turn while the socket is open (a read can hold many: a flood of big frames), the rest
-        after the loop has served the others, with reading paused meanwhile."""
-        # Replies the handler sends while we dispatch this batch are written with one
-        # transport.write at the end (fewer syscalls under pipelined load); ws_send flushes
-        # early once high_water bytes are waiting, so a big burst still meets backpressure.
-        self.corked = True
-        self.corked_bytes = 0
-        # Only split a batch that holds no closing handshake: the protocol's close reply must
-        # follow every message before it.
-        proto = self.proto
-        budget = _TURN_BYTES if proto.state is State.OPEN and not proto.close_held else None
-        i, n = start, len(events)
-        try:
-            while i < n:
-                ev = events[i]
-                i += 1
-                cls = ev.__class__
-                if cls is Message:
-                    if not self.closing_sent and self.mode == _WS:
-                        self._call(self.handler.on_message, ev.data)
-                        if budget is not None:
-                            budget -= len(ev.data)
-                            if budget <= 0 and i < n:
-                                break
-                elif cls is Pong:
-                    if self.timer_kind == "pong":
-                        self._set_timer("ping", self.server.ping_interval)
-                elif cls is CloseReceived:
-                    self.close_rcvd = (ev.code, ev.reason)
-        finally:
-            self.corked = False
-        self._ws_flush()
-        if i < n and self.mode == _WS and not self.transport.is_closing():
-            self._pause_reading(_PAUSE_TURN)
-            self.server.loop.call_soon(self._ws_dispatch_rest, events, i)
-            return False
-        self._resume_reading(_PAUSE_TURN)
-        return True
-
-    def _ws_dispatch_rest(self, events: list, start: int) -> None:
-        if self.mode == _WS:
-            self._ws_dispatch(events, start)
-
-    def _end_coalesce(self) -> None:
-        self.coalesce_timer = None
-        self._resume_reading(_PAUSE_COALESCE)
-
-    def _ws_write(self, buffers: list) -> None:
-        """Write the protocol's output pieces in order. Small pieces (frame headers, short
-        messages) are joined into one write; a large payload is written as it is, not copied,
-        with only its first _JOIN_MAX bytes joined to the small pieces before it (so its frame
-        header does not travel alone in a tiny TCP segment)."""
-        write = self.transport.write
-        small = []
-        for piece in buffers:
-            if len(piece) <= _JOIN_MAX:
-                small.append(piece)
-                continue
-            view = memoryview(piece)
-            small.append(view[:_JOIN_MAX])
-            write(b"".join(small))
-            small = []
-            # A memoryview: if the socket takes only part of it, the transport keeps the rest
-            # without an intermediate copy.
-            write(view[_JOIN_MAX:])
-        if small:
-            write(small[0] if len(small) == 1 else b"".join(small))
-
-    def _ws_flush(self) -> None:
-        proto = self.proto
-        if proto is None or self.transport is None:
-            return
-        out = proto.buffers_to_send()
-        if out and not self.transport.is_closing():
-            self._ws_write(out)
-        if proto.failure and not self.failure_logged:
-            self._log_failure()
-        if proto.close_transport:
-            # RFC 6455 §7.1.1: the server closes the TCP connection first once the closing
-            # handshake is done. close_timeout bounds the wait for the buffer to drain.
-            if self.transport.is_closing():
-                return
-            self.transport.close()
-            self._set_timer("close", self.server.close_timeout)
-        elif proto.state is State.CLOSING and self.timer_kind not in ("close",):
-            # We sent a close frame (or failed): wait at most close_timeout for the answer.
-            self.closing_sent = True
-            self._set_timer("close", self.server.close_timeout)
-
-    def ws_send(self, data: str | bytes) -> None:
-        if not self.ws_open:
-            return
-        proto = self.proto
-        proto.send_message(data)
-        if self.corked:
-            self.corked_bytes += len(data)
-            # A close frame held by the protocol must follow every reply of this batch: no
-            # early flush then (it would release the close frame).
-            if self.corked_bytes < self.server.high_water or proto.close_held:
-                return
-            self.corked_bytes = 0
-        out = proto.buffers_to_send()
-        if out:
-            self._ws_write(out)
-
-    def ws_close(self, code: int = 1000, reason: str = "") -> None:
-        if not self.ws_open:
-            return
-        self.proto.send_close(code, reason)
-        self.closing_sent = True
-        self._ws_flush()
-
-    def _send_keepalive_ping(self) -> None:
-        """RFC 6455 §5.5.2: ping the peer; the Pong must come back within ping_timeout."""
-        if not self.ws_open:
-            return
-        self.proto.send_ping(b"")
-        out = self.proto.buffers_to_send()
-        if out:
-            self._ws_write(out)
-        if self.server.ping_timeout:
-            self._set_timer("pong", self.server.ping_timeout)
-        else:  # pings without a deadline: they still keep proxies from idling us out
-            self._set_timer("ping", self.server.ping_interval)
-
-    def _keepalive_timeout(self) -> None:
-        # Half-open connections are found here: no pong means the peer is gone or stuck.
-        logger.info("%s: keepalive ping timeout, closing with 1011", _peer(self.remote))
-        self.failure_logged = True
-        if self.proto.state is State.OPEN:
-            self.proto.fail(1011, "keepalive ping timeout")
-            out = self.proto.buffers_to_send()
-            if out:
-                self._ws_write(out)
-        self.transport.abort()
+        self.queue = ()
+        return ws_conn
 
     def shutdown(self) -> None:
-        """Server shutdown: close WebSockets with 1001, idle HTTP connections right away."""
-        if self.mode == _WS:
-            if self.ws_open:
-                self.ws_close(1001, "server shutting down")
-            elif self.timer_kind != "close":
-                self._set_timer("close", self.server.close_timeout)
-        elif self.mode == _HTTP:
-            if not self.busy and not self.queue:
-                self._close()
-            # else: _send_response closes after the response, since server.closing is set
-
-    def _call(self, method, *args) -> None:
-        """Run a handler callback; an exception is logged and closes the socket with 1011."""
-        try:
-            method(*args)
-        except Exception:
-            logger.exception("%s: error in %s", _peer(self.remote),
-                             getattr(method, "__qualname__", "handler"))
-            if self.ws_open:
-                self.proto.send_close(1011, "internal error")
-                self._ws_flush()
-
-    def _call_on_close(self) -> None:
-        if self.on_close_called or self.handler is None:
-            return
-        self.on_close_called = True
-        code, reason = self.close_rcvd if self.close_rcvd is not None else (1006, "")
-        try:
-            self.handler.on_close(code, reason)
-        except Exception:
-            logger.exception("%s: error in on_close", _peer(self.remote))
-
-    def _log_failure(self) -> None:
-        proto = self.proto
-        if proto is None or self.failure_logged or not proto.failure:
-            return
-        self.failure_logged = True
-        logger.info("%s: websocket failed (close code %s): %s", _peer(self.remote),
-                    proto.sent_close_code, proto.failure)
-
-
-def _set_nodelay(transport) -> None:
-    """Turn Nagle's algorithm off (TCP_NODELAY). asyncio does so only for sockets whose proto
-    field says IPPROTO_TCP, and socket.create_server() leaves it 0: without this, a small write
-    that follows another one (the rest of a frame, the next message) waits for the peer's
-    delayed ACK, up to 40 ms on Linux and 200 ms on Windows."""
-    sock = transport.get_extra_info("socket")
-    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6) \
-            and sock.type == socket.SOCK_STREAM:
-        try:
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        except OSError:  # not TCP after all, or already closed
-            pass
-
-
-def _peer(remote) -> str:
-    if isinstance(remote, tuple) and len(remote) >= 2:
-        host = remote[0]
-        return f"[{host}]:{remote[1]}" if ":" in str(host) else f"{host}:{remote[1]}"
-    return str(remote)
+        """Server shutdown: close an idle connection right away (a busy one closes after its
+        response, since server.closing is set)."""
+        if self.mode is Mode.HTTP and not self.busy and not self.queue:
+            self._close()

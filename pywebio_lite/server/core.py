@@ -18,6 +18,7 @@ from typing import Callable
 from ..clientlog import LogLimiter
 from ..protocol.http import RequestParser
 from .connection import Connection
+from .stream import StreamConnection
 
 logger = logging.getLogger("pywebio_lite.server")
 
@@ -153,7 +154,7 @@ class Server:
         self._exception_handler = None
 
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.connections: set[Connection] = set()
+        self.connections: set[StreamConnection] = set()
         self.closing = False
         self.sockets: list[socket.socket] = []
         self._servers: list[asyncio.AbstractServer] = []
@@ -178,7 +179,7 @@ class Server:
             self._date = formatdate(now, usegmt=True)
         return self._date
 
-    def admit(self, conn: Connection) -> str | None:
+    def admit(self, conn: StreamConnection) -> str | None:
         """Count a new connection in; the reason to refuse it when a cap is reached."""
         if len(self.connections) >= self.max_connections:
             return "too many connections"
@@ -191,7 +192,7 @@ class Server:
         self.connections.add(conn)
         return None
 
-    def connection_done(self, conn: Connection) -> None:
+    def connection_done(self, conn: StreamConnection) -> None:
         ip = conn.ip
         if ip is not None:
             conn.ip = None
@@ -203,6 +204,13 @@ class Server:
         self.connections.discard(conn)
         if not self.connections and self._all_gone is not None and not self._all_gone.done():
             self._all_gone.set_result(None)
+
+    def replace_connection(self, old: StreamConnection, new: StreamConnection) -> None:
+        """The transport of `old` was switched to `new` (a WebSocket upgrade): `new` takes its
+        place, counted once, as the same client address."""
+        new.ip, old.ip = old.ip, None
+        self.connections.discard(old)
+        self.connections.add(new)
 
     @property
     def websocket_count(self) -> int:

@@ -8,6 +8,12 @@ inside a dot-directory (``.env``, ``.git/config``) all give None.
 frontend files), with the same validators, 304s and gzip.
 `rel_path` must already be percent-decoded (as `Request.path` is); it is not decoded again, so
 "%2e%2e" arriving here is just a file name that does not exist.
+
+Off the event loop: `serve_static` returns a `DeferredResponse`, made when first needed; the
+server makes it in a worker thread (resolving, stat, reading and compressing never block the
+loop), any other reader (a test, a framework adapter) on first access. A file over STREAM_MIN
+bytes that is not gzipped comes as a `FileResponse`, which the server sends in pieces read in a
+worker thread instead of reading it whole (its `body`, read on access, is for other readers).
 """
 from __future__ import annotations
 
@@ -19,7 +25,8 @@ from email.utils import formatdate, parsedate_to_datetime
 
 from ..protocol.http import Request, Response
 
-__all__ = ["serve_static", "serve_bytes", "resolve_static", "content_type"]
+__all__ = ["serve_static", "serve_bytes", "resolve_static", "content_type", "DeferredResponse",
+           "FileResponse", "STREAM_MIN", "STREAM_CHUNK"]
 
 # Explicit types, so the answer does not depend on the machine's /etc/mime.types.
 _TYPES = {
@@ -51,10 +58,69 @@ _TYPES = {
 _COMPRESSIBLE = ("text/", "application/json", "application/xml", "image/svg+xml",
                  "application/javascript")
 GZIP_MIN_SIZE = 1024
+#: Files bigger than this that are not gzipped are sent in pieces of STREAM_CHUNK bytes.
+STREAM_MIN = 1 << 20
+STREAM_CHUNK = 256 << 10
 _GZIP_CACHE_LIMIT = 32 << 20  # bytes of compressed data kept in memory
 _gzip_cache: dict[tuple, bytes] = {}
 _gzip_cache_size = 0
 _gzip_lock = threading.Lock()
+
+
+class DeferredResponse(Response):
+    """A Response that `make()` makes when it is first needed (see the module docstring):
+    `resolve()` returns it; reading `status`, `headers` or `body` resolves it too."""
+
+    __slots__ = ("_make", "_made")
+
+    def __init__(self, make):
+        self._make = make
+        self._made = None
+
+    def resolve(self) -> Response:
+        made = self._made
+        if made is None:
+            made = self._make()
+            while isinstance(made, DeferredResponse):
+                made = made.resolve()
+            self._made = made
+        return made
+
+    @property
+    def status(self) -> int:
+        return self.resolve().status
+
+    @property
+    def headers(self) -> list:
+        return self.resolve().headers
+
+    @property
+    def body(self) -> bytes:
+        return self.resolve().body
+
+    def __repr__(self) -> str:
+        return f"<DeferredResponse {'made' if self._made is not None else 'not made yet'}>"
+
+
+class FileResponse(Response):
+    """A 200 whose body is the first `size` bytes of the file at `path`, sent by the server in
+    pieces; `body` reads it whole (for readers other than the server)."""
+
+    __slots__ = ("path", "size")
+
+    def __init__(self, headers, path: pathlib.Path, size: int):
+        self.status = 200
+        self.headers = list(headers)
+        self.path = path
+        self.size = size
+
+    @property
+    def body(self) -> bytes:
+        with open(self.path, "rb") as f:
+            return f.read(self.size)
+
+    def __repr__(self) -> str:
+        return f"<FileResponse {self.path.name} {self.size} bytes>"
 
 
 def content_type(path: pathlib.Path | str) -> str:
@@ -153,8 +219,13 @@ def serve_static(request: Request, root: pathlib.Path | str, rel_path: str, *,
 
     GET and HEAD only (405 otherwise); 404 for anything missing or outside root; 304 when
     If-None-Match (or If-Modified-Since) says the client's copy is current; gzip for text files
-    over 1 KiB when the client accepts it.
+    over 1 KiB when the client accepts it. The answer is a `DeferredResponse` (see the module
+    docstring): the file system is touched when it is made.
     """
+    return DeferredResponse(lambda: _serve_static_now(request, root, rel_path, cache_control))
+
+
+def _serve_static_now(request: Request, root, rel_path: str, cache_control: str) -> Response:
     if request.method not in ("GET", "HEAD"):
         return Response.text(405, "method not allowed", headers=[("Allow", "GET, HEAD")])
     path = resolve_static(root, rel_path)
@@ -167,16 +238,18 @@ def serve_static(request: Request, root: pathlib.Path | str, rel_path: str, *,
     validator = f"{st.st_size:x}-{st.st_mtime_ns:x}"
     return serve_bytes(request, path.read_bytes, content_type(path), validator, size=st.st_size,
                        last_modified=st.st_mtime, cache_control=cache_control,
-                       cache_key=(str(path), st.st_size, st.st_mtime_ns))
+                       cache_key=(str(path), st.st_size, st.st_mtime_ns), stream_path=path)
 
 
 def serve_bytes(request: Request, data, ctype: str, validator: str, *, size: int | None = None,
                 last_modified: float | None = None, cache_control: str = "no-cache",
-                cache_key: tuple | None = None) -> Response:
+                cache_key: tuple | None = None, stream_path: pathlib.Path | None = None) -> Response:
     """Answer a GET/HEAD with `data` of type `ctype`: bytes, or a function returning them (called
     only if a body is sent; then give its `size`). `validator` names this content: the ETag.
     304 when If-None-Match (or If-Modified-Since, with `last_modified`) says the client's copy is
-    current; gzip over 1 KiB when accepted, cached under `cache_key` (default: the validator)."""
+    current; gzip over 1 KiB when accepted, cached under `cache_key` (default: the validator).
+    With `stream_path` (the file `data` reads), a body over STREAM_MIN bytes that is not gzipped
+    is a `FileResponse`."""
     if size is None:
         size = len(data)
     compressible = ctype.startswith(_COMPRESSIBLE) and size > GZIP_MIN_SIZE
@@ -204,6 +277,10 @@ def serve_bytes(request: Request, data, ctype: str, validator: str, *, size: int
                 not_modified = False
     if not_modified:
         return Response(304, headers)
+    if stream_path is not None and not use_gzip and size > STREAM_MIN:
+        headers.insert(0, ("Content-Type", ctype))
+        headers.append(("X-Content-Type-Options", "nosniff"))
+        return FileResponse(headers, stream_path, size)
     if callable(data):
         try:
             data = data()

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import functools
 import threading
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable
 
 from ..exceptions import SessionClosedException, SessionException, SessionNotFoundException
 from ..utils import check_dom_name_value, check_language, iscoroutinefunction, isgeneratorfunction
 from . import base as _base
-from .base import Session, current_binding, get_current_session, get_current_task_id
+from .base import Session, get_current_session, get_current_task_id
 from .threadbased import ThreadBasedSession
+
+# Importable from here as in PyWebIO 1.8.4 (not in __all__, like there).
+_REEXPORTED = (SessionClosedException, SessionException, SessionNotFoundException, get_current_task_id)
 
 if TYPE_CHECKING:
     from .coroutinebased import CoroutineBasedSession, TaskHandler
@@ -158,8 +161,8 @@ def eval_js(expression_: str, **args):
     get_current_session().send_task_command("run_script", {"code": expression_, "args": args, "eval": True})
     while True:
         event = yield
-        if event["event"] == "js_yield":
-            return event["data"]
+        if event.event == "js_yield":
+            return event.data
 
 
 def download(name: str, content: bytes) -> None:

@@ -24,14 +24,18 @@ import threading
 import time
 import traceback
 import weakref
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..clientlog import LogLimiter, excerpt
 from ..exceptions import SessionClosedException, SessionNotFoundException
-from ..protocol.app import (ClientEvent, FrameError, Inbox, Outbox, encode_command,
-                            encode_command_with_spec_json, parse_client_frame, parse_upload_chunk)
+from ..protocol.app import (ClientEvent, FrameError, Inbox, Outbox, command_loads, encode_command,
+                            encode_command_with_spec_json, output_loads, parse_client_frame,
+                            parse_upload_chunk)
 from ..utils import random_str
 from .uploads import UploadTarget
+
+if TYPE_CHECKING:
+    import asyncio
 
 logger = logging.getLogger("pywebio_lite.session")
 
@@ -102,8 +106,12 @@ def get_current_task_id() -> str:
 class Session:
     """Base class of the two session kinds. See the module docstring for the adaptor contract."""
 
-    #: Set by start_server(debug=True): unhandled errors show a traceback popup in the browser.
+    #: Set per session by the app's server (start_server(debug=True), path_deploy(debug=True)):
+    #: unhandled errors show a traceback popup in the browser.
     debug = False
+    #: The max_payload_size the app's server was started with (bytes), the limit of file uploads;
+    #: None: the default (platform.page.MAX_PAYLOAD_SIZE). Set per session by the server.
+    max_payload_size: int | None = None
     #: Most events queued for one task that is not reading them; later ones are dropped.
     max_queued_events = 100
     #: Log lines about a browser's bad events: at most this many per period (seconds).
@@ -169,17 +177,19 @@ class Session:
                 session = None
             if session is not self:
                 task_id = None
-        self._queue(encode_command(command, spec, task_id), linger=linger)
+        encoded = encode_command(command, spec, task_id)
+        self._queue(encoded, linger=linger, loads=command_loads(command, encoded))
 
     def send_command(self, command: str, spec: Any = None) -> None:
         """Queue a command that belongs to no task (close_session, set_env...)."""
-        self._queue(encode_command(command, spec))
+        encoded = encode_command(command, spec)
+        self._queue(encoded, loads=command_loads(command, encoded))
 
     def send_output_json(self, spec_json: str) -> None:
         """Queue an `output` command whose spec is already JSON text (the put_xxx() fast path)."""
-        self._queue(encode_command_with_spec_json("output", spec_json))
+        self._queue(encode_command_with_spec_json("output", spec_json), loads=output_loads(spec_json))
 
-    def _queue(self, encoded: str, *, linger: bool = False) -> None:
+    def _queue(self, encoded: str, *, linger: bool = False, loads=None) -> None:
         """Add a command and make sure a flush will send it.
 
         A flush runs in the event loop's thread. From a coroutine session (the loop's own thread)
@@ -192,7 +202,7 @@ class Session:
         with self._lock:
             if self._closed:
                 return
-            self.outbox.add(encoded)
+            self.outbox.add(encoded, loads)
             if self.loop is None:
                 return  # no transport attached (tests take frames themselves)
             in_loop = threading.get_ident() == self._loop_thread

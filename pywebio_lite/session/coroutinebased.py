@@ -162,7 +162,7 @@ class CoroutineBasedSession(Session):
     def _deliver_to_task(self, event: ClientEvent) -> bool:
         waiter = self._waiters.pop(event.task_id, None)
         if waiter is not None and not waiter.done():
-            waiter.set_result(event.as_dict())
+            waiter.set_result(event)
             return True
         if event.task_id not in self._tasks and event.task_id not in self._other_tasks:
             return False
@@ -170,10 +170,14 @@ class CoroutineBasedSession(Session):
         if len(q) >= self.max_queued_events:
             self.client_log.warning("dropped an event: task %s has %d unread events", event.task_id, len(q))
         else:
-            q.append(event.as_dict())
+            q.append(event)
         return True
 
     async def next_client_event(self) -> dict:
+        """Wait for the next browser event for the calling task (as PyWebIO's dict)."""
+        return (await self._next_event()).as_dict()
+
+    async def _next_event(self) -> ClientEvent:
         """Wait for the next browser event for the calling task."""
         task_id = current_binding()[1]
         if self._closed:
@@ -197,7 +201,7 @@ class CoroutineBasedSession(Session):
                 gen.send(value)
             except StopIteration as stop:
                 return stop.value
-            value = await self.next_client_event()
+            value = await self._next_event()
 
     # ------------------------------------------------------------------ callbacks
     def _run_callback(self, func: Callable, data: Any, options: dict) -> None:
@@ -261,6 +265,6 @@ class CoroutineBasedSession(Session):
         """Wait until the browser leaves (events that arrive meanwhile are discarded)."""
         try:
             while True:
-                await self.next_client_event()
+                await self._next_event()
         except SessionException:
             return

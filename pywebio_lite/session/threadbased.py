@@ -61,7 +61,6 @@ class ThreadBasedSession(Session):
 
     # ------------------------------------------------------------------ tasks
     def _bind_current_thread(self, name: str) -> str:
-        thread = threading.current_thread()
         task_id = new_task_id(name)
         _current.set((self, task_id))
         with self._lock:
@@ -113,10 +112,14 @@ class ThreadBasedSession(Session):
         if q.qsize() >= self.max_queued_events:
             self.client_log.warning("dropped an event: task %s has %d unread events", event.task_id, q.qsize())
             return True
-        q.put(event.as_dict())
+        q.put(event)
         return True
 
     def next_client_event(self) -> dict:
+        """Block until the browser sends an event for the calling task (as PyWebIO's dict)."""
+        return self._next_event().as_dict()
+
+    def _next_event(self) -> ClientEvent:
         """Block until the browser sends an event for the calling task."""
         task_id = current_binding()[1]
         with self._lock:
@@ -140,7 +143,7 @@ class ThreadBasedSession(Session):
                 gen.send(value)
             except StopIteration as stop:
                 return stop.value
-            value = self.next_client_event()
+            value = self._next_event()
 
     # ------------------------------------------------------------------ callbacks
     def _run_callback(self, func: Callable, data: Any, options: dict) -> None:
@@ -224,6 +227,6 @@ class ThreadBasedSession(Session):
         """Block until the browser leaves (events that arrive meanwhile are discarded)."""
         try:
             while True:
-                self.next_client_event()
+                self._next_event()
         except SessionException:
             return

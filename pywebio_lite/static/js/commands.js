@@ -3,12 +3,12 @@
  *
  * Other modules add commands with `registerCommand` (the forms code registers input_group,
  * update_input, destroy_form and pin_*). A module that is only needed by some apps is loaded on
- * first use: `registerLazy(markers, load)` loads it before the first frame whose JSON text holds
- * one of `markers`, and that frame (and every later one) waits for it.
+ * first use: `registerLazy(name, load)` loads it before the first frame whose "load" list names
+ * it (the server lists what a frame needs), and that frame (and every later one) waits for it.
  */
 import { finish } from './connection.js';
 import { outputCtl, place, flushPending } from './scopes.js';
-import { render, takeMounts } from './render.js';
+import { render, runMounts } from './render.js';
 import { env, setEnv, noteOutput } from './env.js';
 import { showToast } from './toast.js';
 import { runScript } from './script.js';
@@ -24,17 +24,6 @@ function output(spec) {
   place(spec.scope, el, spec.position ?? -1);
   runMounts();
 }
-
-/** Run what renderers asked to do once their element is in the document (html scripts...). */
-export function runMounts() {
-  const mounts = takeMounts();
-  if (!mounts) return;
-  flushPending();
-  for (const fn of mounts) {
-    try { fn(); } catch (err) { console.error(err); }
-  }
-}
-
 
 const handlers = new Map(Object.entries({
   output,
@@ -57,19 +46,19 @@ export function registerCommand(name, handler) {
 const lazies = [];
 
 /**
- * Load `load()` (a dynamic import) before the first frame whose text contains one of `markers`
- * (or, when `markers` is a function, for which `markers(text)` is true).
+ * Load `load()` (a dynamic import) before the first frame whose "load" list names `need`
+ * (docs/protocol.md §2), or, when `need` is a function, for which `need(text)` is true.
  */
-export function registerLazy(markers, load) {
-  const test = typeof markers === 'function' ? markers : (text) => [].concat(markers).some((m) => text.includes(m));
+export function registerLazy(need, load) {
+  const test = typeof need === 'function' ? need : (text, names) => names?.includes(need);
   lazies.push({ test, load, promise: null, done: false });
 }
 
 /** null, or a Promise that settles when every module this frame needs has loaded. */
-export function prepareFrame(text) {
+export function prepareFrame(text, names) {
   const waits = [];
   for (const lazy of lazies) {
-    if (lazy.done || !lazy.test(text)) continue;
+    if (lazy.done || !lazy.test(text, names)) continue;
     lazy.promise ||= lazy.load().finally(() => { lazy.done = true; });
     waits.push(lazy.promise);
   }

@@ -80,7 +80,7 @@ let Socket = WebSocket;
  * Open the connection (`poll`: over HTTP long-polling, protocol.md §9).
  *   hooks.apply(commands)   applies one frame's commands (synchronously)
  *   hooks.settle()          called once after a batch of frames was applied
- *   hooks.prepare(text)     null, or a Promise to wait for before applying a frame (lazy modules)
+ *   hooks.prepare(text, load)  null, or a Promise to wait for before applying a frame (lazy modules)
  *   hooks.lost(gone)        the connection is gone for good while the session was still running
  *                           (gone: the server said the session no longer exists)
  *   hooks.reconnecting(on)  a dropped socket is being replaced (true), or was (false)
@@ -346,7 +346,7 @@ function drain() {
   while (!state.busy) {
     const next = state.early.get(state.lastSeq + 1);
     if (!next) break;
-    const wait = hooks.prepare(next.text);
+    const wait = hooks.prepare(next.text, next.frame.load);  // load: the modules it needs
     if (wait) {
       state.busy = true;
       wait.catch((err) => console.error('pywebio_lite: a module failed to load', err))

@@ -7,9 +7,9 @@
  * the backdrop closes it too.
  */
 import { h, uid } from './dom.js';
-import { renderInto } from './render.js';
+import { renderInto, runMounts } from './render.js';
 import { SCOPE_PREFIX } from './scopes.js';
-import { runMounts, registerCommand } from './commands.js';
+import { registerCommand } from './commands.js';
 
 let current = null;  // {backdrop, opener, onKey}
 

@@ -1,42 +1,23 @@
 /**
  * Output spec -> element (docs/protocol.md §4).
  *
- * `render(spec)` looks up the renderer of spec.type (one file per type in ./renderers/), then
- * applies the keys every spec may carry: style, onclick and container.
+ * A registry: `render(spec)` looks up the renderer registered for spec.type, then applies the
+ * keys every spec may carry: style, onclick and container. This module imports no renderer
+ * (no import cycle): renderers/index.js registers the built-in ones (one file per type in
+ * ./renderers/), forms/ and datatable/ theirs when they load.
  *
  * A renderer is `(spec) => Element` and may set two properties on the element it returns:
  *   el.pwlBody  the content area (becomes the `container` scope; default: el itself)
  *   el.pwlMain  where style/onclick go (default: el itself), e.g. the spinner inside put_loading
  * A renderer that needs its element in the document (to run scripts, measure...) calls
- * `afterMount(fn)`; fn runs right after the element is inserted.
+ * `afterMount(fn)`; fn runs right after the element is inserted (whoever inserts a rendered
+ * element calls `runMounts()` then).
  */
 import { sendEvent } from './connection.js';
 import { h, isInteractive } from './dom.js';
-import { SCOPE_PREFIX } from './scopes.js';
-import text from './renderers/text.js';
-import markdown from './renderers/markdown.js';
-import html from './renderers/html.js';
-import code from './renderers/code.js';
-import table from './renderers/table.js';
-import buttons from './renderers/buttons.js';
-import image from './renderers/image.js';
-import link from './renderers/link.js';
-import progressbar from './renderers/progressbar.js';
-import loading from './renderers/loading.js';
-import alert from './renderers/alert.js';
-import collapse from './renderers/collapse.js';
-import scrollable from './renderers/scrollable.js';
-import tabs from './renderers/tabs.js';
-import widget from './renderers/widget.js';
-import row from './renderers/row.js';
-import column from './renderers/column.js';
-import grid from './renderers/grid.js';
-import scope from './renderers/scope.js';
+import { SCOPE_PREFIX, flushPending } from './scopes.js';
 
-const renderers = new Map(Object.entries({
-  text, markdown, html, code, table, buttons, image, link, progressbar, loading, alert,
-  collapse, scrollable, tabs, widget, row, column, grid, scope,
-}));
+const renderers = new Map();
 
 /** Add (or replace) the renderer of a spec type, e.g. the forms code registers 'pin'. */
 export function registerRenderer(type, fn) {
@@ -50,11 +31,15 @@ export function afterMount(fn) {
   (mounts ||= []).push(fn);
 }
 
-/** The functions queued by afterMount since the last call (null if none). */
-export function takeMounts() {
+/** Run what renderers asked to do once their element is in the document (html scripts...). */
+export function runMounts() {
   const taken = mounts;
+  if (!taken) return;
   mounts = null;
-  return taken;
+  flushPending();
+  for (const fn of taken) {
+    try { fn(); } catch (err) { console.error(err); }
+  }
 }
 
 /** Draw one spec. A string is plain text; null is an empty box. */

@@ -22,7 +22,7 @@ await loadStylesheet(new URL('../../css/forms.css', import.meta.url).href);
 
 // select(native=False) draws our searchable combobox (combo.js and combo.css): loaded before the
 // first frame whose specs ask for one (Python's JSON writes the key as "native":false).
-registerLazy(['"native":false'], () => import('./combo.js').then((mod) => useCombo(mod.Combo)));
+registerLazy('combo', () => import('./combo.js').then((mod) => useCombo(mod.Combo)));
 
 registerCommand('input_group', inputGroup);
 registerCommand('update_input', updateInput);

@@ -1,4 +1,4 @@
-"""Helpers shared by the test_ws_* modules: building client (masked) frames byte by byte, and
+"""Helpers shared by the test_ws_* modules (not a test module itself): building client (masked) frames byte by byte, and
 reading the close frame a protocol sent. Deliberately naive (a per-byte XOR loop) so that they
 check the fast code rather than repeat it."""
 

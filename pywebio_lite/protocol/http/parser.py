@@ -1,30 +1,25 @@
-"""HTTP/1.1 without I/O: an incremental request parser with limits, and a response builder.
+"""An incremental HTTP/1.1 request parser with limits, without I/O (RFC 9112).
 
 Bytes go in through `RequestParser.feed`, events come out (`RequestHead`, `BodyData`,
-`RequestComplete`, `ParseError`). `build_response` turns a `Response` into bytes. Nothing here
-touches sockets, clocks or threads; the server in `pywebio_lite.server` drives it.
-
-Reading order of the rules follows RFC 9112 (message syntax) and RFC 9110 (semantics).
+`RequestComplete`, `ParseError`: dataclasses, like the WebSocket events). The parser's states are
+the `ParserState` enum, which the server imports (`BODY_STATES`, `UPGRADED`...).
 """
 from __future__ import annotations
 
-import json as _json
+import enum
 import re
-from http import HTTPStatus
-from urllib.parse import parse_qs, unquote, urlsplit
+from dataclasses import dataclass
+from typing import Union
+
+from .model import Headers, HttpError, Request
+from .syntax import BAD_VALUE_RE, TOKEN_RE
 
 __all__ = [
-    "Headers", "Request", "Response", "HttpError", "RequestParser",
+    "RequestParser", "ParserState", "BODY_STATES", "Event",
     "RequestHead", "BodyData", "RequestComplete", "ParseError",
-    "build_response_head", "build_response", "reason_phrase", "BodyDeadline",
+    "DEFAULT_METHODS", "MAX_METHOD_LENGTH",
 ]
 
-# RFC 9110 §5.6.2: token = 1*tchar; tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-"
-# / "." / "^" / "_" / "`" / "|" / "~" / DIGIT / ALPHA
-_TOKEN_RE = re.compile(rb"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-# RFC 9110 §5.5: field-value = *field-content; VCHAR, obs-text, SP and HTAB. Anything else (CR, LF,
-# NUL and the other controls, DEL) makes the field invalid.
-_BAD_VALUE_RE = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
 # RFC 9112 §2.3: HTTP-version = HTTP-name "/" DIGIT "." DIGIT
 _VERSION_RE = re.compile(rb"HTTP/([0-9])\.([0-9])")
 # RFC 3986 characters allowed in a request-target: visible ASCII only (no SP, controls, DEL or
@@ -40,280 +35,60 @@ DEFAULT_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", 
 MAX_METHOD_LENGTH = 32
 
 
-def reason_phrase(status: int) -> str:
-    """The standard reason phrase for a status code ("" for unknown codes, RFC 9112 §4)."""
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
-# ---------------------------------------------------------------------------------------------
-# Headers
-# ---------------------------------------------------------------------------------------------
-
-class Headers:
-    """A case-insensitive multi-dict of header fields that keeps the order they arrived in.
-
-    Names keep the spelling they were sent with; look-ups ignore case (RFC 9110 §5.1).
-    """
-
-    __slots__ = ("_items",)
-
-    def __init__(self, items=()):
-        self._items: list[tuple[str, str]] = []
-        if isinstance(items, (dict, Headers)):
-            items = items.items()
-        for name, value in items:
-            self.add(name, value)
-
-    def add(self, name: str, value: str) -> None:
-        if not isinstance(name, str):
-            raise TypeError("name must be a str")
-        if not isinstance(value, str):
-            raise TypeError("value must be a str")
-        self._items.append((name, value))
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        """The first value of `name`, or `default` when absent."""
-        key = name.lower()
-        for n, v in self._items:
-            if n.lower() == key:
-                return v
-        return default
-
-    def get_all(self, name: str) -> list[str]:
-        """Every value of `name` in arrival order (one entry per field line)."""
-        key = name.lower()
-        return [v for n, v in self._items if n.lower() == key]
-
-    def get_tokens(self, name: str) -> list[str]:
-        """The comma-separated list elements of every `name` line, lower-cased (RFC 9110 §5.6.1)."""
-        out = []
-        for value in self.get_all(name):
-            for part in value.split(","):
-                part = part.strip(" \t").lower()
-                if part:
-                    out.append(part)
-        return out
-
-    def items(self) -> list[tuple[str, str]]:
-        return list(self._items)
-
-    def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str):
-            return False
-        key = name.lower()
-        return any(n.lower() == key for n, _ in self._items)
-
-    def __iter__(self):
-        return iter([n for n, _ in self._items])
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Headers):
-            return NotImplemented
-        return [(n.lower(), v) for n, v in self._items] == [(n.lower(), v) for n, v in other._items]
-
-    def __repr__(self) -> str:
-        return f"Headers({self._items!r})"
-
-
-# ---------------------------------------------------------------------------------------------
-# Request, Response, errors
-# ---------------------------------------------------------------------------------------------
-
-class Request:
-    """One parsed HTTP request.
-
-    `target` is the raw request-target; `raw_path` its path part as sent (still percent-encoded);
-    `path` the percent-decoded path; `query_string` the raw part after "?"; `query` the parsed
-    query (blank values kept). `remote` is filled in by the server (peer address).
-    """
-
-    __slots__ = ("method", "target", "raw_path", "path", "query_string", "version", "headers",
-                 "body", "remote", "_query")
-
-    def __init__(self, method: str, target: str, version: str = "HTTP/1.1",
-                 headers: Headers | None = None, body: bytes = b"", remote=None):
-        self.method = method
-        self.target = target
-        self.version = version
-        self.headers = headers if headers is not None else Headers()
-        self.body = body
-        self.remote = remote
-        self._query = None
-        if target == "*":  # RFC 9112 §3.2.4 asterisk-form (OPTIONS only)
-            raw_path, query = "*", ""
-        else:
-            if not target.startswith("/"):
-                # RFC 9112 §3.2.2 absolute-form: a server MUST accept it; the path is what counts.
-                parts = urlsplit(target)
-                raw_path, query = parts.path or "/", parts.query
-            else:
-                raw_path, _, query = target.partition("?")
-        self.raw_path = raw_path
-        self.path = unquote(raw_path, errors="replace")
-        self.query_string = query
-
-    @property
-    def query(self) -> dict[str, list[str]]:
-        if self._query is None:
-            self._query = parse_qs(self.query_string, keep_blank_values=True)
-        return self._query
-
-    def query_arg(self, name: str, default: str | None = None) -> str | None:
-        """The first value of query parameter `name`, or `default`."""
-        values = self.query.get(name)
-        return values[0] if values else default
-
-    @property
-    def keep_alive(self) -> bool:
-        """Whether the connection may stay open after this request (RFC 9112 §9.3)."""
-        tokens = self.headers.get_tokens("connection")
-        if "close" in tokens:
-            return False
-        if self.version == "HTTP/1.1":
-            return True
-        return "keep-alive" in tokens  # HTTP/1.0 keeps the connection only when asked
-
-    @property
-    def content_length(self) -> int | None:
-        value = self.headers.get("content-length")
-        return int(value) if value is not None and value.isdigit() else None
-
-    def __repr__(self) -> str:
-        return f"<Request {self.method} {self.target} {self.version}>"
-
-
-class HttpError(Exception):
-    """A request the server cannot serve; `status` is the status code to answer with."""
-
-    def __init__(self, status: int, reason: str):
-        super().__init__(f"{status} {reason}")
-        self.status = status
-        self.reason = reason
-
-
-class Response:
-    """An HTTP response to build: status code, header list and the whole body as bytes.
-
-    Content-Length and Connection are added by `build_response`; do not put them in `headers`.
-    """
-
-    __slots__ = ("status", "headers", "body")
-
-    def __init__(self, status: int = 200, headers=None, body: bytes = b""):
-        if not isinstance(status, int) or not 100 <= status <= 999:
-            raise ValueError("status must be an int between 100 and 999")
-        if isinstance(body, (bytearray, memoryview)):
-            body = bytes(body)
-        if not isinstance(body, bytes):
-            raise TypeError("body must be bytes")
-        self.status = status
-        self.headers: list[tuple[str, str]] = list(headers.items() if isinstance(headers, dict)
-                                                   else headers or ())
-        self.body = body
-
-    @classmethod
-    def text(cls, status: int, text: str, *, headers=None) -> "Response":
-        return cls(status, [("Content-Type", "text/plain; charset=utf-8"), *_hl(headers)],
-                   text.encode("utf-8"))
-
-    @classmethod
-    def html(cls, status: int, html: str, *, headers=None) -> "Response":
-        return cls(status, [("Content-Type", "text/html; charset=utf-8"), *_hl(headers)],
-                   html.encode("utf-8"))
-
-    @classmethod
-    def json(cls, status: int, obj, *, headers=None) -> "Response":
-        body = _json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        return cls(status, [("Content-Type", "application/json"), *_hl(headers)], body)
-
-    @classmethod
-    def redirect(cls, location: str, status: int = 302) -> "Response":
-        return cls(status, [("Location", location)])
-
-    def get_header(self, name: str, default: str | None = None) -> str | None:
-        key = name.lower()
-        for n, v in self.headers:
-            if n.lower() == key:
-                return v
-        return default
-
-    def __repr__(self) -> str:
-        return f"<Response {self.status} {len(self.body)} bytes>"
-
-
-def _hl(headers) -> list:
-    if headers is None:
-        return []
-    return list(headers.items() if isinstance(headers, dict) else headers)
-
-
-# ---------------------------------------------------------------------------------------------
-# Parser events
-# ---------------------------------------------------------------------------------------------
-
+@dataclass(slots=True)
 class RequestHead:
     """The request line and header section are complete. The body (if any) follows."""
-    __slots__ = ("request",)
 
-    def __init__(self, request: Request):
-        self.request = request
-
-    def __repr__(self):
-        return f"RequestHead({self.request!r})"
+    request: Request
 
 
+@dataclass(slots=True)
 class BodyData:
     """A piece of the body, only in streaming mode (`parser.stream_body = True`)."""
-    __slots__ = ("data",)
 
-    def __init__(self, data: bytes):
-        self.data = data
+    data: bytes
 
     def __repr__(self):
         return f"BodyData({len(self.data)} bytes)"
 
 
+@dataclass(slots=True)
 class RequestComplete:
     """The whole request has arrived; `request.body` holds the body unless it was streamed."""
-    __slots__ = ("request",)
 
-    def __init__(self, request: Request):
-        self.request = request
-
-    def __repr__(self):
-        return f"RequestComplete({self.request!r})"
+    request: Request
 
 
+@dataclass(slots=True)
 class ParseError:
     """The request is malformed or over a limit; answer `error.status` and close the connection."""
-    __slots__ = ("error",)
 
-    def __init__(self, error: HttpError):
-        self.error = error
+    error: HttpError
 
     def __repr__(self):
         return f"ParseError({self.error.status}, {self.error.reason!r})"
 
 
-# ---------------------------------------------------------------------------------------------
-# The parser
-# ---------------------------------------------------------------------------------------------
+#: What ``RequestParser.feed`` returns a list of.
+Event = Union[RequestHead, BodyData, RequestComplete, ParseError]
 
-# Parser states (plain strings: cheap to compare, readable in tests)
-HEAD = "head"              # waiting for / reading a request line and header section
-BODY = "body"              # reading a Content-Length body
-CHUNK_SIZE = "chunk-size"  # reading a chunk-size line
-CHUNK_DATA = "chunk-data"  # reading chunk data
-CHUNK_END = "chunk-end"    # reading the CRLF after chunk data
-TRAILERS = "trailers"      # reading the trailer section after the last chunk
-UPGRADED = "upgraded"      # stopped after a request asking to switch protocols
-FAILED = "failed"          # a ParseError was emitted; nothing more is parsed
+
+class ParserState(str, enum.Enum):
+    """Where the parser is (a ``str`` enum: ``state == "head"`` reads as before)."""
+
+    HEAD = "head"              # waiting for / reading a request line and header section
+    BODY = "body"              # reading a Content-Length body
+    CHUNK_SIZE = "chunk-size"  # reading a chunk-size line
+    CHUNK_DATA = "chunk-data"  # reading chunk data
+    CHUNK_END = "chunk-end"    # reading the CRLF after chunk data
+    TRAILERS = "trailers"      # reading the trailer section after the last chunk
+    UPGRADED = "upgraded"      # stopped after a request asking to switch protocols
+    FAILED = "failed"          # a ParseError was emitted; nothing more is parsed
+
+
+HEAD, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UPGRADED, FAILED = ParserState
+#: The states in which a request body is being read.
+BODY_STATES = frozenset({BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS})
 
 
 class RequestParser:
@@ -327,7 +102,7 @@ class RequestParser:
       `stream_body = True` (the body then arrives as `BodyData` events) or raise `body_limit`
       for that one request before any of the body is consumed;
     * after a request that asks to switch protocols (Connection: upgrade with an Upgrade header):
-      state becomes "upgraded" and the bytes that follow are left in `take_leftover()`; call
+      state becomes `UPGRADED` and the bytes that follow are left in `take_leftover()`; call
       `resume()` to keep parsing HTTP instead. (Bytes fed meanwhile are only buffered: stop
       reading from the socket until you decide.)
 
@@ -383,21 +158,21 @@ class RequestParser:
     @property
     def between_requests(self) -> bool:
         """True when no byte of the next request has arrived (idle keep-alive connection)."""
-        return self.state == HEAD and not self._lines and self.buffered == 0
+        return self.state is HEAD and not self._lines and self.buffered == 0
 
-    def feed(self, data: bytes, *, max_requests: int | None = None) -> list:
+    def feed(self, data: bytes, *, max_requests: int | None = None) -> list[Event]:
         """Take more bytes and return the events they complete (see the class docstring).
 
         `max_requests` bounds how many new requests this call may start parsing; the rest of
         the bytes stay buffered until a later call (a server uses it to bound the pipeline).
         """
-        if self.state == FAILED:
+        if self.state is FAILED:
             return []
         if data:
             self._buf += data
-        if self.state == UPGRADED:
+        if self.state is UPGRADED:
             return []
-        events: list = []
+        events: list[Event] = []
         self._room = max_requests
         try:
             self._parse(events)
@@ -417,7 +192,7 @@ class RequestParser:
 
     def resume(self) -> None:
         """Continue parsing HTTP after an upgrade request the server decided not to honour."""
-        if self.state == UPGRADED:
+        if self.state is UPGRADED:
             self.state = HEAD
 
     # -- internals ---------------------------------------------------------------------------
@@ -455,30 +230,30 @@ class RequestParser:
     def _parse(self, events: list) -> None:
         while True:
             state = self.state
-            if state == HEAD:
+            if state is HEAD:
                 if self._room is not None and self._room <= 0:
                     return  # the caller does not want more requests now
                 if not self._parse_head(events):
                     return
-                if self.state != HEAD:
+                if self.state is not HEAD:
                     # A body follows (stop so the caller can choose how to take it), or the
                     # request asked to switch protocols.
                     return
             elif not self._body_checked:
                 self._check_body_size()
-            elif state == BODY:
+            elif state is BODY:
                 if not self._parse_fixed_body(events):
                     return
-            elif state == CHUNK_SIZE:
+            elif state is CHUNK_SIZE:
                 if not self._parse_chunk_size():
                     return
-            elif state == CHUNK_DATA:
+            elif state is CHUNK_DATA:
                 if not self._parse_chunk_data(events):
                     return
-            elif state == CHUNK_END:
+            elif state is CHUNK_END:
                 if not self._parse_chunk_end():
                     return
-            elif state == TRAILERS:
+            elif state is TRAILERS:
                 if not self._parse_trailers(events):
                     return
             else:  # UPGRADED / FAILED
@@ -524,7 +299,7 @@ class RequestParser:
         request = self._build_request(lines)
         self._start_body(request)
         events.append(RequestHead(request))
-        if self.state == HEAD:
+        if self.state is HEAD:
             # No body: the request is complete right away.
             self._finish(events)
         return True
@@ -534,7 +309,7 @@ class RequestParser:
         if len(parts) != 3:
             raise HttpError(400, "malformed request line")
         method_b, target_b, version_b = parts
-        if not _TOKEN_RE.fullmatch(method_b):
+        if not TOKEN_RE.fullmatch(method_b):
             raise HttpError(400, "malformed method")
         match = _VERSION_RE.fullmatch(version_b)
         if not match:
@@ -567,10 +342,10 @@ class RequestParser:
             if not colon:
                 raise HttpError(400, "header line without a colon")
             # RFC 9112 §5.1: no whitespace between field name and colon; name is a token.
-            if not _TOKEN_RE.fullmatch(name):
+            if not TOKEN_RE.fullmatch(name):
                 raise HttpError(400, "invalid header name")
             value = value.strip(_OWS)
-            if _BAD_VALUE_RE.search(value):
+            if BAD_VALUE_RE.search(value):
                 raise HttpError(400, "invalid header value")
             headers.add(name.decode("ascii"), value.decode("latin-1"))
         # RFC 9112 §3.2: HTTP/1.1 needs exactly one valid Host; more than one is a 400.
@@ -630,7 +405,7 @@ class RequestParser:
     def _check_body_size(self) -> None:
         """Runs once, before the first body byte is consumed (after the caller saw the head)."""
         self._body_checked = True
-        if self.state == BODY and self._remaining > self.body_limit:
+        if self.state is BODY and self._remaining > self.body_limit:
             raise HttpError(413, "request body too large")  # RFC 9110 §15.5.14
 
     def _take_body(self, data: bytes, events: list) -> None:
@@ -713,7 +488,7 @@ class RequestParser:
             if self._trailers > self.max_headers:
                 raise HttpError(431, "too many trailer fields")
             name, colon, value = line.partition(b":")
-            if not colon or not _TOKEN_RE.fullmatch(name) or _BAD_VALUE_RE.search(value):
+            if not colon or not TOKEN_RE.fullmatch(name) or BAD_VALUE_RE.search(value):
                 raise HttpError(400, "invalid trailer field")
 
     def _finish(self, events: list) -> None:
@@ -736,122 +511,3 @@ class RequestParser:
             self.state = HEAD
         self.stream_body = False
         self.body_limit = self.max_body
-
-
-# ---------------------------------------------------------------------------------------------
-# Body deadline
-# ---------------------------------------------------------------------------------------------
-
-class BodyDeadline:
-    """When a request body that is still arriving must be refused (slow-body defence).
-
-    Two rules, from the moment the head was read (`started`): the whole body must arrive within
-    `timeout` seconds, and after `grace` seconds it must keep up an average of at least `min_rate`
-    bytes per second (0 turns the rate rule off). Each byte does *not* restart a clock, so a
-    client trickling a byte a second is refused after `grace` seconds, not kept forever.
-
-    Pure bookkeeping: the caller passes the times (`now`) and the byte counts, and asks `check()`
-    when the `next_check()` delay has passed.
-    """
-
-    __slots__ = ("timeout", "min_rate", "grace", "started", "received")
-
-    def __init__(self, started: float, *, timeout: float, min_rate: float = 0, grace: float = 0):
-        self.timeout = timeout
-        self.min_rate = min_rate
-        self.grace = grace
-        self.started = started
-        self.received = 0
-
-    def add(self, nbytes: int) -> None:
-        """`nbytes` more body bytes arrived."""
-        self.received += nbytes
-
-    def check(self, now: float) -> str | None:
-        """Why the body must be refused now ("request body timeout" / "request body too slow"),
-        or None while it is on time."""
-        elapsed = now - self.started
-        if elapsed >= self.timeout:
-            return "request body timeout"
-        if self.min_rate and elapsed >= self.grace and self.received < self.min_rate * elapsed:
-            return "request body too slow"
-        return None
-
-    def next_check(self, now: float) -> float:
-        """Seconds from `now` until `check()` can next find the body late (> 0 while on time)."""
-        elapsed = now - self.started
-        due = self.timeout
-        if self.min_rate:
-            # The body falls behind the rate once elapsed > received / min_rate.
-            due = min(due, max(self.grace, self.received / self.min_rate))
-        return max(due - elapsed, 1e-3)
-
-
-# ---------------------------------------------------------------------------------------------
-# Response builder
-# ---------------------------------------------------------------------------------------------
-
-def _check_field(name: str, value: str) -> None:
-    # Refuse to build a response that would smuggle extra lines (header injection) or that
-    # cannot be encoded (field values are ISO-8859-1 on the wire, RFC 9110 §5.5).
-    if not isinstance(name, str) or not name.isascii() or not _TOKEN_RE.fullmatch(name.encode()):
-        raise ValueError(f"headers: invalid header name {name!r}")
-    try:
-        raw = value.encode("latin-1")
-    except UnicodeEncodeError:
-        raise ValueError(f"headers: value for {name!r} is not ISO-8859-1") from None
-    if _BAD_VALUE_RE.search(raw):
-        raise ValueError(f"headers: invalid value for header {name!r}")
-
-
-def build_response_head(status: int, headers=(), *, content_length: int | None = None,
-                        keep_alive: bool = True, date: str | None = None,
-                        request_version: str = "HTTP/1.1") -> bytes:
-    """Status line and header section (RFC 9112 §4, §5), ending with the empty line.
-
-    `content_length` adds Content-Length; `keep_alive=False` adds "Connection: close", and for an
-    HTTP/1.0 client a kept-alive connection is announced with "Connection: keep-alive"
-    (RFC 9112 §9.3). `date` is an IMF-fixdate string the caller formats (no clock here).
-    Header values with CR, LF or other controls raise ValueError.
-    """
-    if not isinstance(status, int) or not 100 <= status <= 999:
-        raise ValueError("status must be an int between 100 and 999")
-    out = [f"HTTP/1.1 {status} {reason_phrase(status)}\r\n"]
-    has_connection = False
-    for name, value in headers:
-        value = str(value)
-        _check_field(name, value)
-        if name.lower() == "connection":
-            has_connection = True
-        out.append(f"{name}: {value}\r\n")
-    if date is not None:
-        out.append(f"Date: {date}\r\n")
-    if content_length is not None:
-        out.append(f"Content-Length: {int(content_length)}\r\n")
-    if not has_connection and status >= 200:
-        if not keep_alive:
-            out.append("Connection: close\r\n")
-        elif request_version == "HTTP/1.0":
-            out.append("Connection: keep-alive\r\n")
-    out.append("\r\n")
-    return "".join(out).encode("latin-1")
-
-
-def build_response(response: Response, *, keep_alive: bool = True, head_only: bool = False,
-                   date: str | None = None, request_version: str = "HTTP/1.1") -> bytes:
-    """The full response as bytes. `head_only` (a HEAD request) keeps Content-Length, drops body.
-
-    RFC 9110 §8.6 / RFC 9112 §6.3: 1xx, 204 and 304 responses carry neither body nor
-    Content-Length.
-    """
-    status = response.status
-    headers = [(n, v) for n, v in response.headers
-               if n.lower() not in ("content-length", "transfer-encoding")]
-    if status < 200 or status in (204, 304):
-        return build_response_head(status, headers, keep_alive=keep_alive, date=date,
-                                   request_version=request_version)
-    head = build_response_head(status, headers, content_length=len(response.body),
-                               keep_alive=keep_alive, date=date, request_version=request_version)
-    if head_only or not response.body:
-        return head
-    return head + response.body
