@@ -277,6 +277,33 @@ class TestWebSocketKeepalive:
         conn.data_received(frame(0x81, b"still here"))
         assert transport.take() == b"\x81\x0astill here"
 
+    def test_a_page_taking_a_flood_slowly_is_not_taken_for_dead(self):
+        """While our output is backed up we stop reading, so the pong waits unread; the peer
+        still taking our output (the buffer drains) is proof enough that it is there."""
+        loop, transport, conn, handler = open_websocket(ping_interval=20, ping_timeout=10)
+        conn.pause_writing()             # a flood: the socket's buffer is over high water
+        loop.advance(20)
+        assert transport.take() == b"\x89\x00"
+        for _ in range(5):               # the page takes the output, slowly
+            loop.advance(5)
+            conn.resume_writing()
+            conn.pause_writing()
+        assert not transport.aborted and handler.closes == []
+        # The last drain was at 45 s; the deadline checked at 50 s saw it and waits until 60 s,
+        # by when the page has taken nothing for a whole ping_timeout: it is gone.
+        loop.advance(14.9)
+        assert not transport.aborted
+        loop.advance(0.2)
+        assert transport.aborted and handler.closes == [(1006, "")]
+
+    def test_a_peer_that_reads_nothing_still_times_out(self):
+        loop, transport, conn, handler = open_websocket(ping_interval=20, ping_timeout=10)
+        conn.pause_writing()
+        loop.advance(29.9)
+        assert not transport.aborted
+        loop.advance(0.2)
+        assert transport.aborted and handler.closes == [(1006, "")]
+
     def test_pings_without_a_deadline(self):
         loop, transport, conn, _ = open_websocket(ping_interval=20, ping_timeout=None)
         loop.advance(60)

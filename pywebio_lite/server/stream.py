@@ -44,7 +44,7 @@ class StreamConnection(asyncio.Protocol):
     """The common part of both phases. `server` holds the configuration and the app."""
 
     __slots__ = ("server", "transport", "remote", "ip", "mode", "timer", "timer_kind",
-                 "read_pauses", "write_paused", "waiters", "__weakref__")
+                 "read_pauses", "write_paused", "writes_drained", "waiters", "__weakref__")
 
     #: The WebSocket the handler was given (WebSocket phase only; the server counts them).
     ws = None
@@ -61,6 +61,7 @@ class StreamConnection(asyncio.Protocol):
         self.timer_kind: TimerKind | None = None
         self.read_pauses = 0
         self.write_paused = False
+        self.writes_drained = 0  # times the peer took our backed-up output down to low water
         self.waiters: list | None = None  # futures of wait_writable()
 
     # -- timers --------------------------------------------------------------------------------
@@ -118,6 +119,7 @@ class StreamConnection(asyncio.Protocol):
 
     def resume_writing(self) -> None:
         self.write_paused = False
+        self.writes_drained += 1
         self._resume_reading(PAUSE_WRITE)
         self._wake_waiters()
 

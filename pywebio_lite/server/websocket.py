@@ -101,7 +101,8 @@ class WebSocketConnection(StreamConnection):
     """
 
     __slots__ = ("proto", "ws", "handler", "close_rcvd", "closing_sent",
-                 "on_close_called", "failure_logged", "corked", "corked_bytes", "coalesce_timer")
+                 "on_close_called", "failure_logged", "corked", "corked_bytes", "coalesce_timer",
+                 "drained_at_ping")
 
     def __init__(self, server, handler, proto: WebSocketProtocol, request: Request | None = None, *,
                  transport=None, remote=None):
@@ -118,6 +119,7 @@ class WebSocketConnection(StreamConnection):
         self.corked = False           # inside _ws_data: handler sends are written in one go
         self.corked_bytes = 0
         self.coalesce_timer = None
+        self.drained_at_ping = 0
 
     def start(self, leftover: bytes = b"") -> None:
         """Open the conversation: reading on, keepalive pings, the handler's on_open, then the
@@ -316,12 +318,19 @@ class WebSocketConnection(StreamConnection):
         if out:
             self._ws_write(out)
         if self.server.ping_timeout:
+            self.drained_at_ping = self.writes_drained
             self._set_timer(TimerKind.PONG, self.server.ping_timeout)
         else:  # pings without a deadline: they still keep proxies from idling us out
             self._set_timer(TimerKind.PING, self.server.ping_interval)
 
     def _keepalive_timeout(self) -> None:
         # Half-open connections are found here: no pong means the peer is gone or stuck.
+        if self.read_pauses and self.writes_drained != self.drained_at_ping:
+            # We stopped reading (our output is backed up: a flood to a slow page) and so cannot
+            # see the pong; but the peer went on taking our output, so it is there. Wait again.
+            self.drained_at_ping = self.writes_drained
+            self._set_timer(TimerKind.PONG, self.server.ping_timeout)
+            return
         logger.info("%s: keepalive ping timeout, closing with 1011", peer(self.remote))
         self.failure_logged = True
         if self.proto.state is State.OPEN:
