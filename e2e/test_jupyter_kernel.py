@@ -57,10 +57,20 @@ def printed(kc, msg_id: str) -> str:
             return "".join(out)
 
 
+def wait_printed(kc, msg_id: str, needle: str) -> None:
+    """Read the cell's output until `needle` shows up in it."""
+    seen = ""
+    while needle not in seen:
+        msg = kc.get_iopub_msg()
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream":
+            seen += msg["content"]["text"]
+
+
 def test_show_and_input_in_notebook_cells(kernel, page, page_errors):
     kc, url = kernel
     first = kc.execute("from pywebio_lite.output import put_text\n"
                        "put_text('Hello from Jupyter').show()")  # blocks until the page connects
+    wait_printed(kc, first, f"open {url}")  # script mode says where, once it listens
     page.goto(url)
     expect(page.get_by_text("Hello from Jupyter")).to_be_visible()
     assert reply_to(kc, first)["status"] == "ok"

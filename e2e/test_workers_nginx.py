@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from nginx_run import Nginx
 from pywebio_lite.platform.workers import nginx_config
-from pywebio_lite.testing_ws import Closed, SessionClient
+from pywebio_lite.testing_ws import Closed, SessionClient, run
 
 APP = textwrap.dedent("""
     import os
@@ -85,7 +85,7 @@ def test_many_sessions_through_nginx_each_work_and_use_both_workers(proxy):
     async def main():
         return await asyncio.gather(*(one(i) for i in range(60)))
 
-    results = asyncio.run(main())
+    results = run(main())
     for i, (token, text) in enumerate(results):
         worker = token.split(".", 1)[0]
         assert text == f"Hello user{i}, from worker {worker}"
@@ -111,7 +111,7 @@ def test_a_reconnect_reaches_the_worker_that_holds_the_session(proxy):
     async def main():
         return await asyncio.gather(*(one(i) for i in range(30)))
 
-    tokens = asyncio.run(main())
+    tokens = run(main())
     assert {t.split(".", 1)[0] for t in tokens} == {"w0", "w1"}
 
 
@@ -128,7 +128,7 @@ def test_without_sticky_routing_the_other_worker_does_not_know_the_session(worke
             await stray.next_command("input_group")
         return stray.close_code
 
-    assert asyncio.run(main()) == 4404
+    assert run(main()) == 4404
 
 
 def test_a_person_uses_the_app_through_nginx(proxy, page, page_errors):

@@ -22,7 +22,27 @@ from urllib.parse import quote
 
 from .protocol.websocket import CloseReceived, Message, WebSocketProtocol
 
-__all__ = ["SessionClient", "Closed"]
+__all__ = ["SessionClient", "Closed", "run"]
+
+
+def run(coro):
+    """Run `coro` to its end on a new event loop, in a thread of its own, and return its result
+    (or raise its exception). Unlike asyncio.run it works where the calling thread already runs
+    a loop, as in a test that also drives Playwright's sync API."""
+    import threading
+    box: dict = {}
+
+    def main():
+        try:
+            box["result"] = asyncio.run(coro)
+        except BaseException as exc:  # noqa: BLE001  (handed to the caller)
+            box["error"] = exc
+    thread = threading.Thread(target=main, name="pywebio_lite-testing-ws")
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
 
 
 class Closed(Exception):

@@ -1,7 +1,6 @@
 """platform/workers.py: worker ids, the token prefix, the nginx configuration, run_workers."""
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import subprocess
@@ -13,7 +12,7 @@ import pytest
 from pywebio_lite.platform import workers
 from pywebio_lite.platform.adaptor import SessionConnection
 from pywebio_lite.platform.workers import WORKER_ENV, nginx_config, token_prefix, worker_id
-from pywebio_lite.testing_ws import SessionClient
+from pywebio_lite.testing_ws import SessionClient, run
 
 
 class TestWorkerId:
@@ -130,7 +129,7 @@ def test_run_workers_starts_them_with_their_ids_and_stops_them_together(tmp_path
             return token, out["spec"]["content"]
 
         for index in (0, 1):
-            token, text = asyncio.run(token_of(port + index))
+            token, text = run(token_of(port + index))
             assert token.startswith(f"w{index}.") and text == f"worker w{index}"
     finally:
         proc.terminate()
