@@ -183,3 +183,21 @@ def test_the_embedding_examples_work_as_a_person_uses_them(example, page, page_e
         expect(page.get_by_text("18.5 to 25: normal", exact=False)).to_be_visible()
         shot(page, f"host-{example}")
         page.close()  # the page's socket closes before the host stops
+
+
+def test_aiohttp_exact_route_as_pywebio_users_write_it(page, page_errors):
+    """``web.get('/tool', webio_handler(main))`` and nothing else (no static_routes, default cdn):
+    the page gets its files through /tool itself and works."""
+    from aiohttp import web
+    from pywebio_lite.platform.aiohttp import webio_handler
+
+    def app():
+        name = ask("Your name")
+        put_text(f"Hello, {name}, from a bare exact route")
+
+    with aiohttp_host([web.get("/tool", webio_handler(app))]) as base:
+        page.goto(base + "/tool")
+        page.get_by_label("Your name").fill("Ada")
+        page.get_by_role("button", name="Submit").click()
+        expect(page.get_by_text("Hello, Ada, from a bare exact route")).to_be_visible()
+        page.close()  # before the host stops

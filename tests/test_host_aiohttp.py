@@ -110,11 +110,15 @@ def test_an_exact_route_deeper_down_gets_its_files_from_static_routes_there(host
     check_assets(base + "/a/tool", fetch(base + "/a/tool")[2])
 
 
-def test_an_exact_route_without_static_routes_is_told_in_the_log(host, caplog):
+def test_an_exact_route_without_static_routes_serves_its_files_through_its_own_url(host):
+    """PyWebIO's plain ``web.get('/tool', webio_handler(main))`` (default cdn=True): no route of
+    the host serves the files, so the page gets them through /tool itself (?_pwl_file=...)."""
     base = host([web.get("/tool", webio_handler(task_func)), web.get("/b/tool", webio_handler(task_func))],
                 static_routes("/b/"))
-    assert fetch(base + "/b/tool")[0] == 200
-    assert "which no route serves" not in caplog.text  # static_routes('/b/') serves them
-    assert fetch(base + "/tool")[0] == 200
-    assert ("the page at /tool links its frontend files at /_pywebio_lite/, which no route serves: "
-            "add app.add_routes(static_routes('/'))") in caplog.text
+    urls = check_assets(base + "/b/tool", fetch(base + "/b/tool")[2])
+    assert all(u.startswith("./_pywebio_lite/") for u in urls)  # static_routes('/b/') serves them
+    urls = check_assets(base + "/tool", fetch(base + "/tool")[2])
+    assert all(u.startswith("./tool?_pwl_file=") for u in urls)
+    assert run_session(base + "/tool", answer_name("Ann")) == "Hello Ann via aiohttp/websocket, Request"
+
+

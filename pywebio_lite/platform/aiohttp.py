@@ -67,12 +67,15 @@ def _handler_for(app: WebIOApp, *, max_msg_size: int, websocket_settings: dict |
             location = request.path + "/" + ("?" + request.query_string if request.query_string else "")
             return web.Response(status=307, headers={"Location": location})
         ours = make_request(request.method, app_path(sub), request.query_string, request.headers.items(),
-                            remote=request.remote)
+                            remote=request.remote, page_path=request.raw_path.split("?", 1)[0])
         if request.method == "GET" and request.headers.get("Upgrade", "").lower() == "websocket":
             return await _serve_socket(app, request, ours, settings, sockets)
         if sub is None and not checked:
             checked = True
-            _check_files_route(request, app.base_url)
+            if not _files_route_exists(request, app.base_url):
+                # PyWebIO's plain web.get('/tool', webio_handler(...)): serve the files through
+                # the page's own URL (PAGE?_pwl_file=...), as the WSGI hosts do.
+                app.files_by_query = True
         return _response(await app.handle_request(ours))
 
     async def close_sockets() -> None:
@@ -83,20 +86,18 @@ def _handler_for(app: WebIOApp, *, max_msg_size: int, websocket_settings: dict |
     return handler
 
 
-def _check_files_route(request: web.Request, base_url: str) -> None:
-    """Warn if no route of the host app serves the files an exact route's page links."""
+def _files_route_exists(request: web.Request, base_url: str) -> bool:
+    """Whether a route of the host app serves the files an exact route's page links (a
+    static_routes() beside it, as PyWebIO's docs have it), or they come from a cdn URL."""
     if "://" in base_url or base_url.startswith("//"):
-        return  # a cdn URL
+        return True  # a cdn URL
     files = urljoin(request.path, base_url) + "js/main.js"
     for resource in request.app.router.resources():
         info = resource.get_info()
         if info.get("path") == files or (info.get("pattern") and info["pattern"].fullmatch(files)) \
                 or (info.get("prefix") and files.startswith(info["prefix"].rstrip("/") + "/")):
-            return
-    logger.warning("the page at %s links its frontend files at %s, which no route serves: add "
-                   "app.add_routes(static_routes(%r)), or mount the app with a route like '%s{tail:.*}'",
-                   request.path, files[:-len("js/main.js")], files[:-len("_pywebio_lite/js/main.js")],
-                   request.path)
+            return True
+    return False
 
 
 async def _serve_socket(app: WebIOApp, request: web.Request, ours, settings: dict, sockets: set):

@@ -29,7 +29,7 @@ from ..protocol.http import Headers, Request
 
 logger = logging.getLogger("pywebio_lite.server")
 
-__all__ = ["Transport", "SocketHandler", "QueuedTransport", "SocketClosed", "make_request",
+__all__ = ["Transport", "SocketHandler", "QueuedTransport", "SocketClosed", "make_request", "HostRequest",
            "ABNORMAL_CLOSURE"]
 
 #: RFC 6455 §7.4.1: the connection went without a close frame (never sent on the wire).
@@ -190,13 +190,21 @@ class QueuedTransport:
             self._drained.set()
 
 
+class HostRequest(Request):
+    """A request a framework handed us: `native` is the framework's request object (session.info
+    .request), `page_path` the URL path the browser asked for (the page's URL), or None."""
+
+    __slots__ = ("native", "page_path")
+
+
 def make_request(method: str, path: str, query_string: str = "", headers=(), *, body: bytes = b"",
-                 remote=None) -> Request:
+                 remote=None, page_path: str | None = None, native=None) -> HostRequest:
     """Our `Request` from a host's request parts.
 
     `path` is the path *below the mount point* (what the app sees: "/" is its page), still
     percent-encoded as sent; `headers` any (name, value) pairs (str or latin-1 bytes); `remote`
-    the peer address (a (host, port) tuple or a host string).
+    the peer address (a (host, port) tuple or a host string); `page_path` the full URL path the
+    browser asked for, percent-encoded (an exact route's files are served through it).
     """
     items = Headers()
     for name, value in headers.items() if hasattr(headers, "items") else headers:
@@ -208,4 +216,6 @@ def make_request(method: str, path: str, query_string: str = "", headers=(), *, 
     target = (path or "/") + ("?" + query_string if query_string else "")
     if isinstance(remote, str):
         remote = (remote, 0)
-    return Request(method.upper(), target, headers=items, body=body, remote=remote)
+    request = HostRequest(method.upper(), target, headers=items, body=body, remote=remote)
+    request.native, request.page_path = native, page_path
+    return request

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from ..protocol.http import Headers, Request, Response
 from ..session.base import claim_server_mode
 from ..utils import parse_file_size
+from .transport import HostRequest
 
 __all__ = ["wsgi_app", "host_loop", "HostRequest", "make_app", "request_from_environ", "answer"]
 
@@ -42,13 +43,6 @@ def host_loop() -> asyncio.AbstractEventLoop:
             threading.Thread(target=loop.run_forever, name="pywebio_lite-loop", daemon=True).start()
             _loop = loop
         return _loop
-
-
-class HostRequest(Request):
-    """A request a framework handed us: `native` is the framework's request object (session.info
-    .request), `page_path` the URL path the browser asked for (the page's URL)."""
-
-    __slots__ = ("native", "page_path")
 
 
 def request_from_environ(environ: dict, *, path: str, body: bytes, native=None) -> HostRequest:
