@@ -129,7 +129,7 @@ def test_no_ssh_at_all(tmp_path, monkeypatch):
     assert "ssh command" in tunnel.error and "still served locally" in out.getvalue()
 
 
-@pytest.mark.parametrize("host", ["builtin", "tornado", "aiohttp", "fastapi"])
+@pytest.mark.parametrize("host", ["builtin", "tornado", "aiohttp", "fastapi", "django", "tornado_http"])
 def test_every_start_server_opens_the_tunnel(fake_ssh, tmp_path, host):
     import subprocess
     import textwrap

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import run_event_loop
-from .wsgi import no_remote_access, answer, make_app, view_for, read_body, request_from_environ, status_line, too_large
+from .wsgi import check_remote_access, answer, make_app, view_for, read_body, request_from_environ, status_line, too_large
 
 __all__ = ["webio_view", "wsgi_app", "start_server", "run_event_loop"]
 
@@ -86,7 +86,7 @@ def start_server(applications, port=8080, host="", cdn=True, static_dir=None, re
     """Serve PyWebIO apps with Django on a threaded WSGI server (the standard library's) until Ctrl-C."""
     from socketserver import ThreadingMixIn
     from wsgiref.simple_server import WSGIServer, make_server
-    no_remote_access(remote_access)
+    check_remote_access(remote_access)
     application = wsgi_app(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                            check_origin=check_origin, session_expire_seconds=session_expire_seconds,
                            session_cleanup_interval=session_cleanup_interval, debug=debug,
@@ -97,7 +97,9 @@ def start_server(applications, port=8080, host="", cdn=True, static_dir=None, re
 
     with make_server(host or "0.0.0.0", port, application, server_class=Threaded) as server:
         print(f"Running on http://{host or '0.0.0.0'}:{server.server_port}/  (Press CTRL+C to quit)", flush=True)
+        from .remote_access import remote_access_for
         try:
-            server.serve_forever()
+            with remote_access_for(server.server_port, remote_access):
+                server.serve_forever()
         except KeyboardInterrupt:
             pass

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Callable
 
 from . import run_event_loop
-from .wsgi import no_remote_access, answer, make_app, view_for, read_body, request_from_environ, status_line, too_large
+from .wsgi import check_remote_access, answer, make_app, view_for, read_body, request_from_environ, status_line, too_large
 
 __all__ = ["webio_view", "wsgi_app", "start_server", "run_event_loop"]
 
@@ -77,10 +77,12 @@ def start_server(applications, port=8080, host="", cdn=True, static_dir=None, re
                  allowed_origins=None, check_origin=None, session_expire_seconds=None,
                  session_cleanup_interval=None, debug=False, max_payload_size="200M", **flask_options):
     """Serve PyWebIO apps with Flask's own server (threaded) until Ctrl-C."""
-    no_remote_access(remote_access)
+    check_remote_access(remote_access)
     app = wsgi_app(applications, cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                    check_origin=check_origin, session_expire_seconds=session_expire_seconds,
                    session_cleanup_interval=session_cleanup_interval, max_payload_size=max_payload_size)
     flask_options.setdefault("threaded", True)
     flask_options.setdefault("use_evalex", False)
-    app.run(host=host or "0.0.0.0", port=port, debug=debug, **flask_options)
+    from .remote_access import remote_access_for
+    with remote_access_for(port, remote_access):  # Flask's server binds `port` itself: give one
+        app.run(host=host or "0.0.0.0", port=port, debug=debug, **flask_options)

@@ -9,7 +9,7 @@ the page, its poll requests and its frontend files (``?_pwl_file=PATH``) through
 
 from __future__ import annotations
 
-from .wsgi import HostRequest, make_app, no_remote_access, view_for
+from .wsgi import HostRequest, make_app, check_remote_access, view_for
 
 __all__ = ["webio_handler", "start_server"]
 
@@ -70,7 +70,8 @@ def start_server(applications, port=8080, host="", debug=False, cdn=True, static
     import asyncio
     import webbrowser
     import tornado.web
-    no_remote_access(tornado_app_settings.pop("remote_access", False))
+    remote_access = tornado_app_settings.pop("remote_access", False)
+    check_remote_access(remote_access)
     app = make_app(applications, backend="tornado", cdn=cdn, static_dir=static_dir, allowed_origins=allowed_origins,
                    check_origin=check_origin, session_expire_seconds=session_expire_seconds,
                    session_cleanup_interval=session_cleanup_interval, max_payload_size=max_payload_size,
@@ -87,7 +88,9 @@ def start_server(applications, port=8080, host="", debug=False, cdn=True, static
         print(f"Running on {url}  (Press CTRL+C to quit)", flush=True)
         if auto_open_webbrowser:
             webbrowser.open(url)
-        await asyncio.Event().wait()
+        from .remote_access import remote_access_for
+        with remote_access_for(bound, remote_access):
+            await asyncio.Event().wait()
 
     try:
         asyncio.run(serve())

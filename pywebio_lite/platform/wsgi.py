@@ -83,10 +83,11 @@ def read_body(environ: dict, limit: int, read: Callable[[int], bytes] | None = N
     return None if len(data) > limit else data
 
 
-def no_remote_access(remote_access: bool) -> None:
+def check_remote_access(remote_access) -> None:
+    """A bad `remote_access` value fails before serving (the tunnel opens once the server listens)."""
     if remote_access:
-        import logging
-        logging.getLogger("pywebio_lite.server").warning("remote_access is not supported by pywebio_lite")
+        from .remote_access import parse_service
+        parse_service(remote_access)
 
 
 def too_large() -> Response:
