@@ -190,7 +190,7 @@ def test_session_info_request_of_the_pure_asgi_app_is_our_request():
     with running(asgi.asgi_app(app)) as base:
         with connect(ws_url(base, "/"), origin=base, additional_headers={"Cookie": "flavour=lemon"}) as ws:
             out = next(c for c in commands(ws) if c["command"] == "output")
-    assert out["spec"]["content"] == "Request flavour=lemon 127.0.0.1"
+    assert out["spec"]["content"] == "HostRequest flavour=lemon 127.0.0.1"  # our Request (a HostRequest)
 
 
 def test_webio_routes_serve_a_static_dir_given_in_options(tmp_path):
